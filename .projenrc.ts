@@ -1,0 +1,127 @@
+import { awscdk, javascript } from 'projen';
+
+// aws-cdk-lib 2.257.0: the newest @aws-cdk/integ-runner reads cloud-assembly schema 53 only, which
+// aws-cdk-lib 2.245-2.257 writes, and cdk-nag 3 needs >= 2.257. Users may run any later 2.x (peer ^2.257.0).
+const CDK_VERSION = '2.257.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-metaflow-platform',
+  description:
+    'AWS CDK constructs that deploy a complete, private-by-default, low-idle-cost Metaflow platform: S3 datastore, AWS Batch, Step Functions, metadata service and more.',
+  author: 'cdk-metaflow-platform developers',
+  authorAddress: 'cdk-metaflow-platform@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk-metaflow-platform/cdk-metaflow-platform.git',
+  license: 'Apache-2.0',
+  keywords: ['awscdk', 'cdk', 'metaflow', 'mlops', 'aws-batch', 'step-functions', 'machine-learning'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+  github: true,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  // jsii 6.0 compiles with TypeScript 6.0 and supports Node >= 20.16.
+  jsiiVersion: '~6.0.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  publishToPypi: {
+    distName: 'cdk-metaflow-platform',
+    module: 'cdk_metaflow_platform',
+  },
+
+  devDeps: ['cdk-nag@^3.0.2', 'ts-node@^10'],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // Each synthesized platform takes a few seconds; the default 5 s is too tight on 2 cores.
+      testTimeout: 60_000,
+    },
+  },
+
+  tsconfigDev: {
+    include: ['examples/**/*.ts', '.projenrc.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples'],
+    // One project for every linted file: tsconfig.dev.json covers src, test and examples.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
+  gitignore: ['cdk.out', '.venv', '/.tmp', '__pycache__', '.pytest_cache'],
+});
+
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', 'cdk.out', '/.venv/']) {
+  project.addPackageIgnore(pattern);
+}
+
+const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+for (const [key, value] of Object.entries(env)) {
+  project.tasks.addEnvironment(key, value);
+}
+
+// ts-jest only transpiles; type-check tests and examples explicitly.
+project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });
+
+const examples = ['default', 'bring-your-own', 'full'];
+const venv = '.venv';
+const python = `${venv}/bin/python`;
+
+const venvTask = project.addTask('venv', {
+  description: 'Create the Python virtualenv used by cfn-lint and the Python binding tests',
+  steps: [
+    { exec: `python3 -m venv ${venv}` },
+    { exec: `${python} -m pip install --quiet --disable-pip-version-check -r test/python/requirements.txt` },
+  ],
+});
+
+const synthExamples = project.addTask('synth:examples', {
+  description: 'Synthesize every example app into cdk.out/examples/<name>',
+  steps: examples.map((name) => ({
+    exec: `rm -rf cdk.out/examples/${name} && CDK_OUTDIR=cdk.out/examples/${name} TS_NODE_TRANSPILE_ONLY=1 ts-node examples/${name}/app.ts`,
+  })),
+});
+
+const cfnLint = project.addTask('lint:cfn', {
+  description: 'Run cfn-lint on every synthesized example template',
+  steps: [
+    { spawn: venvTask.name },
+    { spawn: synthExamples.name },
+    { exec: `${venv}/bin/cfn-lint -- cdk.out/examples/*/*.template.json` },
+  ],
+});
+
+const pythonTest = project.addTask('test:python', {
+  description: 'Install the built wheel into the venv and synthesize the platform from Python',
+  steps: [
+    { spawn: venvTask.name },
+    { exec: `${python} -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps dist/python/*.whl` },
+    { exec: `${python} -m pytest -q test/python` },
+  ],
+});
+
+project.addTask('check', {
+  description: 'Everything CI runs: build (compile, lint, unit tests, API.md, npm package), Python package, cfn-lint, Python tests',
+  steps: [
+    { spawn: 'build' },
+    { spawn: 'package:python' },
+    { spawn: cfnLint.name },
+    { spawn: pythonTest.name },
+  ],
+});
+
+project.addTask('synth:default', {
+  description: 'Synthesize the default platform offline and print what it would deploy',
+  steps: [
+    { exec: 'CDK_OUTDIR=cdk.out/examples/default TS_NODE_TRANSPILE_ONLY=1 ts-node examples/default/app.ts' },
+    { exec: 'node scripts/summarize-template.js cdk.out/examples/default' },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,32 @@
+import { aws_batch as batch, aws_ec2 as ec2, Size, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ComputeEnvironmentKind, MetaflowPlatform } from '../../src';
+
+/**
+ * Batch at scale: on-demand CPU, Spot with an on-demand fallback, GPU and Fargate queues side by
+ * side, each picked per step with `@batch(queue='...')`. Every environment scales to zero.
+ */
+export class FullPlatformStack extends Stack {
+  public readonly platform: MetaflowPlatform;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.platform = new MetaflowPlatform(this, 'Metaflow', {
+      network: { natGateways: 1 },
+      computeEnvironments: [
+        { name: 'cpu', maxVcpus: 256 },
+        {
+          name: 'spot',
+          kind: ComputeEnvironmentKind.EC2_SPOT,
+          maxVcpus: 512,
+          allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED,
+          instanceClasses: [ec2.InstanceClass.M6I, ec2.InstanceClass.C6I, ec2.InstanceClass.R6I, ec2.InstanceClass.M7I, ec2.InstanceClass.C7I],
+        },
+        { name: 'gpu', gpu: true, maxVcpus: 96, rootVolumeSize: Size.gibibytes(200) },
+        { name: 'fargate', kind: ComputeEnvironmentKind.FARGATE_SPOT, maxVcpus: 64 },
+      ],
+      jobQueues: [{ name: 'spot-with-fallback', computeEnvironments: ['spot', 'cpu'] }],
+      defaultJobQueue: 'cpu',
+    });
+  }
+}

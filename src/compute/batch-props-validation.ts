@@ -1,0 +1,143 @@
+import { aws_batch as batch, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+const MAX_ENVIRONMENTS_PER_QUEUE = 3;
+const SPOT_STRATEGIES = [batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED, batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED];
+
+/** True for Fargate and Fargate Spot. */
+export function isFargateKind(kind: ComputeEnvironmentKind | undefined): boolean {
+  return kind === ComputeEnvironmentKind.FARGATE || kind === ComputeEnvironmentKind.FARGATE_SPOT;
+}
+
+/** What `MetaflowBatch` validates: its environments, combined queues and default queue. */
+export interface BatchPropsToValidate {
+  readonly computeEnvironments: MetaflowComputeEnvironmentOptions[];
+  readonly jobQueues: MetaflowJobQueueOptions[];
+  readonly defaultJobQueue?: string;
+}
+
+/** Throws one error naming every problem of the Batch props. */
+export function validateBatchProps(props: BatchPropsToValidate): void {
+  const errors = new PropErrors('MetaflowBatch');
+  errors.check(props.computeEnvironments.length > 0, 'computeEnvironments', 'is empty', 'give at least one environment, or leave the prop unset for the default');
+
+  props.computeEnvironments.forEach((environment, index) => validateEnvironment(errors, environment, `computeEnvironments[${index}]`));
+
+  const environmentsByName = new Map(props.computeEnvironments.map((environment) => [environment.name, environment]));
+  props.jobQueues.forEach((queue, index) => validateCombinedQueue(errors, queue, `jobQueues[${index}]`, environmentsByName));
+
+  const queueNames = [
+    ...props.computeEnvironments.filter((environment) => environment.createJobQueue !== false).map((environment) => environment.name),
+    ...props.jobQueues.map((queue) => queue.name),
+  ];
+  const names = [...props.computeEnvironments.map((environment) => environment.name), ...props.jobQueues.map((queue) => queue.name)];
+  for (const duplicate of duplicatesOf(names)) {
+    errors.add('computeEnvironments / jobQueues', `name '${duplicate}' is used more than once`, 'give every environment and queue its own name');
+  }
+  const physicalNames = [
+    ...props.computeEnvironments.map((environment) => environment.jobQueueName),
+    ...props.jobQueues.map((queue) => queue.jobQueueName),
+  ].filter((name): name is string => name !== undefined);
+  for (const duplicate of duplicatesOf(physicalNames)) {
+    errors.add('jobQueueName', `'${duplicate}' is used by more than one queue`, 'give every queue its own jobQueueName');
+  }
+  if (props.computeEnvironments.length > 0) {
+    errors.check(queueNames.length > 0, 'computeEnvironments', 'creates no job queue (every environment has createJobQueue: false and jobQueues is empty)',
+      'let an environment create its queue, or add a combined queue in jobQueues');
+  }
+  errors.check(props.defaultJobQueue === undefined || queueNames.includes(props.defaultJobQueue), 'defaultJobQueue',
+    `'${props.defaultJobQueue}' is not a job queue of the platform (queues: ${queueNames.join(', ') || 'none'})`, 'name one of those queues');
+  errors.throwIfAny();
+}
+
+function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+  const kind = environment.kind ?? ComputeEnvironmentKind.EC2_ON_DEMAND;
+  const fargate = isFargateKind(kind);
+  const spot = kind === ComputeEnvironmentKind.EC2_SPOT;
+
+  errors.check(NAME.test(environment.name), `${at}.name`, `'${environment.name}' is not a valid name`,
+    'use 1-32 letters, digits and hyphens, starting with a letter');
+  errors.check(isIntegerInRange(environment.minVcpus, 0), `${at}.minVcpus`, `must be a whole number >= 0, got ${environment.minVcpus}`, 'use 0 so that idle costs nothing');
+  errors.check(isIntegerInRange(environment.maxVcpus, 1), `${at}.maxVcpus`, `must be a whole number >= 1, got ${environment.maxVcpus}`, 'raise maxVcpus');
+  errors.check(isIntegerInRange(environment.desiredVcpus, 0), `${at}.desiredVcpus`, `must be a whole number >= 0, got ${environment.desiredVcpus}`, 'use 0 or more');
+  const min = environment.minVcpus ?? 0;
+  const max = environment.maxVcpus ?? 64;
+  errors.check(min <= max, `${at}.minVcpus`, `(${min}) is greater than maxVcpus (${max})`, 'lower minVcpus or raise maxVcpus');
+  if (environment.desiredVcpus !== undefined) {
+    errors.check(environment.desiredVcpus >= min && environment.desiredVcpus <= max, `${at}.desiredVcpus`,
+      `(${environment.desiredVcpus}) is outside minVcpus..maxVcpus (${min}..${max})`, 'choose a value between minVcpus and maxVcpus');
+  }
+  errors.check(environment.jobQueueName === undefined || QUEUE_NAME.test(environment.jobQueueName), `${at}.jobQueueName`,
+    `'${environment.jobQueueName}' is not a valid job queue name`, 'use up to 128 letters, digits, hyphens and underscores');
+  errors.check(environment.createJobQueue !== false || (environment.jobQueueName === undefined && environment.jobQueuePriority === undefined),
+    `${at}.jobQueueName`, 'queue options are set but createJobQueue is false', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false');
+  errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${environment.jobQueuePriority}`, 'use 1 unless queues share environments');
+
+  if (fargate) {
+    const ec2Only = {
+      gpu: environment.gpu,
+      instanceTypes: environment.instanceTypes,
+      instanceClasses: environment.instanceClasses,
+      minVcpus: environment.minVcpus,
+      desiredVcpus: environment.desiredVcpus,
+      rootVolumeSize: environment.rootVolumeSize,
+      allocationStrategy: environment.allocationStrategy,
+      spotBidPercentage: environment.spotBidPercentage,
+      machineImage: environment.machineImage,
+    };
+    for (const [prop, value] of Object.entries(ec2Only)) {
+      errors.check(value === undefined || value === false, `${at}.${prop}`, `does not apply to a ${kind} environment`,
+        prop === 'gpu' ? 'Fargate has no GPUs; use kind EC2_ON_DEMAND or EC2_SPOT with gpu: true' : `remove ${prop} or use an EC2 kind`);
+    }
+    return;
+  }
+
+  const hasInstanceTypes = (environment.instanceTypes?.length ?? 0) > 0;
+  const hasInstanceClasses = (environment.instanceClasses?.length ?? 0) > 0;
+  const explicitlyEmpty = environment.instanceClasses !== undefined && !hasInstanceClasses && !hasInstanceTypes;
+  errors.check(!explicitlyEmpty, `${at}.instanceClasses`, 'is empty and no instanceTypes are given, so Batch has nothing to launch',
+    'list instance families or types, or leave both unset for the defaults');
+  errors.check(!(environment.rootVolumeSize && environment.rootVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }) < 30), `${at}.rootVolumeSize`,
+    'is below 30 GiB, the size of the ECS-optimised AMI', 'use 30 GiB or more (100 GiB suits ML images)');
+
+  const strategy = environment.allocationStrategy;
+  const spotStrategy = strategy !== undefined && SPOT_STRATEGIES.includes(strategy);
+  if (spot) {
+    errors.check(strategy === undefined || spotStrategy, `${at}.allocationStrategy`, `${strategy} needs a Spot fleet role and copes badly with Spot interruptions`,
+      'use SPOT_PRICE_CAPACITY_OPTIMIZED or SPOT_CAPACITY_OPTIMIZED');
+    errors.check(isIntegerInRange(environment.spotBidPercentage, 1, 100), `${at}.spotBidPercentage`,
+      `must be a whole number from 1 to 100, got ${environment.spotBidPercentage}`, 'use 100 to pay at most the on-demand price');
+  } else {
+    errors.check(!spotStrategy, `${at}.allocationStrategy`, `${strategy} is for Spot environments`, 'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT');
+    errors.check(environment.spotBidPercentage === undefined, `${at}.spotBidPercentage`, 'applies to EC2_SPOT environments only', 'remove it or use kind EC2_SPOT');
+  }
+}
+
+function validateCombinedQueue(errors: PropErrors, queue: MetaflowJobQueueOptions, at: string,
+  environmentsByName: Map<string, MetaflowComputeEnvironmentOptions>): void {
+  errors.check(NAME.test(queue.name), `${at}.name`, `'${queue.name}' is not a valid name`, 'use 1-32 letters, digits and hyphens, starting with a letter');
+  errors.check(queue.jobQueueName === undefined || QUEUE_NAME.test(queue.jobQueueName), `${at}.jobQueueName`,
+    `'${queue.jobQueueName}' is not a valid job queue name`, 'use up to 128 letters, digits, hyphens and underscores');
+  errors.check(isIntegerInRange(queue.priority, 0, 1000), `${at}.priority`, `must be a whole number from 0 to 1000, got ${queue.priority}`, 'use 1 unless queues share environments');
+  const count = queue.computeEnvironments.length;
+  errors.check(count >= 1 && count <= MAX_ENVIRONMENTS_PER_QUEUE, `${at}.computeEnvironments`, `lists ${count} environments`,
+    `list 1 to ${MAX_ENVIRONMENTS_PER_QUEUE} environment names`);
+  for (const duplicate of duplicatesOf(queue.computeEnvironments)) {
+    errors.add(`${at}.computeEnvironments`, `lists '${duplicate}' more than once`, 'list each environment once');
+  }
+  const unknown = queue.computeEnvironments.filter((name) => !environmentsByName.has(name));
+  errors.check(unknown.length === 0, `${at}.computeEnvironments`, `names unknown environments: ${unknown.join(', ')}`,
+    `use names from computeEnvironments (${[...environmentsByName.keys()].join(', ')})`);
+  const kinds = queue.computeEnvironments
+    .map((name) => environmentsByName.get(name)?.kind ?? ComputeEnvironmentKind.EC2_ON_DEMAND)
+    .map((kind) => isFargateKind(kind) ? 'Fargate' : 'EC2');
+  errors.check(new Set(kinds).size <= 1, `${at}.computeEnvironments`, 'mixes EC2 and Fargate environments, which one Batch queue cannot do',
+    'make separate queues for EC2 and Fargate environments');
+}
+
+function duplicatesOf(values: string[]): string[] {
+  return [...new Set(values.filter((value, index) => values.indexOf(value) !== index))];
+}

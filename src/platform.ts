@@ -1,0 +1,192 @@
+import { aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { MetaflowBatch } from './compute/batch';
+import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute/compute-environment-options';
+import { MetaflowConfig } from './config/config';
+import { MetaflowDatastore, MetaflowDatastoreOptions } from './datastore/datastore';
+import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
+import { MetaflowStepFunctions, MetaflowStepFunctionsOptions } from './orchestration/step-functions';
+import { PropErrors } from './private/prop-errors';
+
+/**
+ * Props of `MetaflowPlatform`. Every prop is optional: `new MetaflowPlatform(this, 'Metaflow')`
+ * deploys a complete platform that costs next to nothing while idle.
+ */
+export interface MetaflowPlatformProps {
+  /**
+   * An existing VPC to deploy into (shorthand for `network.vpc`).
+   *
+   * @default - a new VPC over 2 Availability Zones with public and isolated subnets and no NAT gateway
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Options for the network: NAT gateways, subnet placement, the S3 endpoint, flow logs.
+   *
+   * @default - see `MetaflowNetworkOptions`
+   */
+  readonly network?: MetaflowNetworkOptions;
+
+  /**
+   * An existing bucket for Metaflow's data (shorthand for `datastore.bucket`).
+   *
+   * @default - a new encrypted, TLS-only bucket that is retained when the stack is deleted
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Options for the datastore: KMS key, key prefixes, removal policy.
+   *
+   * @default - see `MetaflowDatastoreOptions`
+   */
+  readonly datastore?: MetaflowDatastoreOptions;
+
+  /**
+   * AWS Batch compute environments, each with its own job queue unless it opts out.
+   *
+   * @default - one EC2 on-demand environment named 'cpu' scaling from 0 to 64 vCPUs
+   */
+  readonly computeEnvironments?: MetaflowComputeEnvironmentOptions[];
+
+  /**
+   * Job queues that span several compute environments in order (e.g. Spot, then on-demand).
+   *
+   * @default - none
+   */
+  readonly jobQueues?: MetaflowJobQueueOptions[];
+
+  /**
+   * Name of the queue behind `METAFLOW_BATCH_JOB_QUEUE`: an environment's or a combined queue's name.
+   *
+   * @default - the first environment's queue
+   */
+  readonly defaultJobQueue?: string;
+
+  /**
+   * Provide what `metaflow step-functions create` needs (state table, roles, log group).
+   *
+   * @default true
+   */
+  readonly stepFunctions?: boolean;
+
+  /**
+   * Options for the Step Functions part; requires `stepFunctions` to be true.
+   *
+   * @default - see `MetaflowStepFunctionsOptions`
+   */
+  readonly stepFunctionsOptions?: MetaflowStepFunctionsOptions;
+
+  /**
+   * What happens to stateful resources (bucket, state table) when they leave the stack.
+   * A part's own `removalPolicy` option takes precedence.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * How long the platform's log groups keep logs. A part's own retention option takes precedence.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A complete Metaflow platform on AWS: network, S3 datastore, AWS Batch, Step Functions and the
+ * client configuration. Each part is a public field and a construct you can also use on its own.
+ */
+export class MetaflowPlatform extends Construct {
+  /** The network every part runs in. */
+  public readonly network: MetaflowNetwork;
+  /** The S3 datastore. */
+  public readonly datastore: MetaflowDatastore;
+  /** AWS Batch compute environments, job queues and roles. */
+  public readonly batch: MetaflowBatch;
+  /** The Step Functions integration, unless turned off. */
+  public readonly stepFunctions?: MetaflowStepFunctions;
+  /** The Metaflow client configuration and its stack outputs. */
+  public readonly config: MetaflowConfig;
+
+  constructor(scope: Construct, id: string, props: MetaflowPlatformProps = {}) {
+    super(scope, id);
+    validatePlatformProps(props);
+
+    this.network = new MetaflowNetwork(this, 'Network', {
+      flowLogRetention: props.network?.flowLogs === false ? undefined : props.logRetention,
+      ...props.network,
+      vpc: props.vpc ?? props.network?.vpc,
+    });
+    this.datastore = new MetaflowDatastore(this, 'Datastore', {
+      removalPolicy: props.bucket || props.datastore?.bucket ? undefined : props.removalPolicy,
+      ...props.datastore,
+      bucket: props.bucket ?? props.datastore?.bucket,
+    });
+    this.batch = new MetaflowBatch(this, 'Batch', {
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.computeSubnets,
+      computeEnvironments: props.computeEnvironments,
+      jobQueues: props.jobQueues,
+      defaultJobQueue: props.defaultJobQueue,
+    });
+    this.datastore.grantReadWrite(this.batch.jobRole);
+
+    if (props.stepFunctions ?? true) {
+      this.stepFunctions = new MetaflowStepFunctions(this, 'StepFunctions', {
+        removalPolicy: props.removalPolicy,
+        logRetention: props.logRetention,
+        ...props.stepFunctionsOptions,
+        jobQueues: this.batch.jobQueues,
+      });
+      this.datastore.grantReadWrite(this.stepFunctions.stateMachineRole);
+      this.stepFunctions.grantTableAccess(this.batch.jobRole);
+    }
+
+    this.config = new MetaflowConfig(this, 'Config');
+    this.addConfig();
+    this.addJobQueueOutputs();
+  }
+
+  private addConfig(): void {
+    const config = this.config;
+    config.add('METAFLOW_DEFAULT_DATASTORE', 's3', 'Metaflow stores artifacts in S3');
+    config.add('METAFLOW_DATASTORE_SYSROOT_S3', this.datastore.sysroot, 'S3 root of Metaflow artifacts and code packages');
+    config.add('METAFLOW_DATATOOLS_S3ROOT', this.datastore.datatoolsRoot, 'S3 root of metaflow.S3');
+    if (this.datastore.encryptionKey) {
+      config.add('METAFLOW_S3_SERVER_SIDE_ENCRYPTION', 'aws:kms', 'server-side encryption Metaflow requests for S3 objects');
+    }
+    config.add('METAFLOW_BATCH_JOB_QUEUE', this.batch.defaultJobQueue.jobQueueName, 'default AWS Batch job queue');
+    config.add('METAFLOW_ECS_S3_ACCESS_IAM_ROLE', this.batch.jobRole.roleArn, 'role AWS Batch tasks run as');
+    if (this.batch.executionRole) {
+      config.add('METAFLOW_ECS_FARGATE_EXECUTION_ROLE', this.batch.executionRole.roleArn, 'ECS task execution role of Fargate jobs');
+    }
+    // The metadata service keys (METAFLOW_DEFAULT_METADATA, METAFLOW_SERVICE_*) join here with the metadata service.
+    const sfn = this.stepFunctions;
+    if (sfn) {
+      config.add('METAFLOW_SFN_IAM_ROLE', sfn.stateMachineRole.roleArn, 'role of Metaflow state machines');
+      config.add('METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE', sfn.eventsRole.roleArn, 'role EventBridge uses for @schedule');
+      config.add('METAFLOW_SFN_DYNAMO_DB_TABLE', sfn.table.tableName, 'DynamoDB table of Step Functions run state');
+      config.add('METAFLOW_SFN_STATE_MACHINE_PREFIX', sfn.stateMachinePrefix, 'prefix of Metaflow state machine names');
+      config.add('METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN', sfn.logGroup.logGroupArn, 'log group of Step Functions execution history');
+    }
+  }
+
+  private addJobQueueOutputs(): void {
+    const outputs = new Construct(this, 'JobQueueOutputs');
+    this.batch.jobQueueNames.forEach((name) => {
+      new CfnOutput(outputs, name, {
+        value: this.batch.jobQueue(name).jobQueueName,
+        description: `AWS Batch job queue '${name}': use with @batch(queue='...')`,
+      });
+    });
+  }
+}
+
+function validatePlatformProps(props: MetaflowPlatformProps): void {
+  const errors = new PropErrors('MetaflowPlatform');
+  errors.check(!(props.vpc && props.network?.vpc), 'vpc', 'is set both as `vpc` and `network.vpc`', 'set it once');
+  errors.check(!(props.bucket && props.datastore?.bucket), 'bucket', 'is set both as `bucket` and `datastore.bucket`', 'set it once');
+  errors.check(props.stepFunctions !== false || props.stepFunctionsOptions === undefined, 'stepFunctionsOptions',
+    'is set but `stepFunctions` is false', 'remove `stepFunctionsOptions` or turn `stepFunctions` on');
+  errors.throwIfAny();
+}

@@ -1,0 +1,73 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+
+/*
+ * cdk-nag 3 reads acknowledgements from aws-cdk-lib's Validations metadata, so the library records
+ * them without depending on cdk-nag. A wildcard finding is acknowledged by its exact id, which
+ * names the flattened resource or action (e.g. `AwsSolutions-IAM5[Resource::<Bucket.Arn>/*]`).
+ * `Validations.acknowledge()` rejects ids with more than one '::', which every ARN with a pseudo
+ * parameter has (`arn:<AWS::Partition>:...`), so the metadata entry is written directly.
+ */
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+}
+
+/** Acknowledges a whole rule on `scope` and its children. */
+export function acknowledgeRule(scope: IConstruct, rule: string, reason: string): void {
+  acknowledge(scope, `AwsSolutions-${rule}`, reason);
+}
+
+/** Acknowledges IAM5 findings for wildcard resource ARNs granted to `grantee` (a no-op for non-constructs). */
+export function acknowledgeWildcardResources(grantee: unknown, resourceArns: string[], reason: string): void {
+  if (!Construct.isConstruct(grantee)) {
+    return;
+  }
+  const stack = Stack.of(grantee);
+  for (const arn of resourceArns) {
+    acknowledge(grantee, `AwsSolutions-IAM5[Resource::${flatten(stack.resolve(arn))}]`, reason);
+  }
+}
+
+/** Acknowledges IAM5 findings for wildcard actions granted to `grantee` (a no-op for non-constructs). */
+export function acknowledgeWildcardActions(grantee: unknown, actions: string[], reason: string): void {
+  if (!Construct.isConstruct(grantee)) {
+    return;
+  }
+  for (const action of actions) {
+    acknowledge(grantee, `AwsSolutions-IAM5[Action::${action}]`, reason);
+  }
+}
+
+/** Acknowledges the IAM4 finding for an AWS managed policy attached to `role`. */
+export function acknowledgeManagedPolicy(role: IConstruct, managedPolicyArn: string, reason: string): void {
+  acknowledge(role, `AwsSolutions-IAM4[Policy::${flatten(Stack.of(role).resolve(managedPolicyArn))}]`, reason);
+}
+
+/** Renders a resolved CloudFormation value the way cdk-nag names it in finding ids. */
+function flatten(value: unknown): string {
+  if (value === undefined) {
+    return '';
+  }
+  if (typeof value === 'string') {
+    return value.replace(/\$\{/g, '<').replace(/}/g, '>');
+  }
+  const node = value as Record<string, any>;
+  if (node['Fn::Join']) {
+    const [delimiter, parts] = node['Fn::Join'];
+    return (parts as unknown[]).map(flatten).join(delimiter);
+  }
+  if (node['Fn::Sub']) {
+    return flatten(node['Fn::Sub']);
+  }
+  if (node['Fn::GetAtt']) {
+    const [resource, attribute] = node['Fn::GetAtt'];
+    return `<${flatten(resource)}.${flatten(attribute)}>`;
+  }
+  if (node['Fn::ImportValue']) {
+    return flatten(node['Fn::ImportValue']);
+  }
+  if (node.Ref) {
+    return `<${flatten(node.Ref)}>`;
+  }
+  return JSON.stringify(node);
+}

@@ -1,0 +1,36 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { MetaflowConfig } from '../../src';
+
+describe('MetaflowConfig', () => {
+  test('one output per key, described by the key, and the whole map as JSON', () => {
+    const stack = new Stack(new App(), 'Test');
+    const config = new MetaflowConfig(stack, 'Config');
+    config.add('METAFLOW_DEFAULT_DATASTORE', 's3', 'datastore kind');
+    config.add('METAFLOW_BATCH_JOB_QUEUE', 'queue-a', 'default queue');
+    const template = Template.fromStack(stack);
+
+    const outputs = template.findOutputs('*');
+    const descriptions = Object.values(outputs).map((output: any) => output.Description);
+    expect(descriptions).toEqual(expect.arrayContaining(['METAFLOW_DEFAULT_DATASTORE: datastore kind', 'METAFLOW_BATCH_JOB_QUEUE: default queue']));
+    expect(stack.resolve(config.outputOf('METAFLOW_BATCH_JOB_QUEUE')!.value)).toBe('queue-a');
+    expect(JSON.parse(stack.resolve(config.jsonOutput.value))).toEqual({ METAFLOW_DEFAULT_DATASTORE: 's3', METAFLOW_BATCH_JOB_QUEUE: 'queue-a' });
+    expect(config.values).toEqual({ METAFLOW_DEFAULT_DATASTORE: 's3', METAFLOW_BATCH_JOB_QUEUE: 'queue-a' });
+    expect(config.valueOf('METAFLOW_UI_URL')).toBeUndefined();
+  });
+
+  test('keys added after the JSON output was created still appear in it', () => {
+    const stack = new Stack(new App(), 'Test');
+    const config = new MetaflowConfig(stack, 'Config');
+    config.add('METAFLOW_A', 'a', 'first');
+    config.add('METAFLOW_B', 'b', 'second');
+    expect(Object.keys(JSON.parse(stack.resolve(config.jsonOutput.value)))).toEqual(['METAFLOW_A', 'METAFLOW_B']);
+  });
+
+  test('rejects keys that are not METAFLOW_* and keys set twice', () => {
+    const config = new MetaflowConfig(new Stack(new App(), 'Test'), 'Config');
+    expect(() => config.add('metaflow_lower', 'x', 'x')).toThrow(/'metaflow_lower' is not a Metaflow configuration key/);
+    config.add('METAFLOW_X', 'x', 'x');
+    expect(() => config.add('METAFLOW_X', 'y', 'y')).toThrow(/METAFLOW_X is already set/);
+  });
+});

@@ -1,0 +1,143 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
+import { DefaultPlatformStack } from '../../examples/default/stack';
+import { FullPlatformStack } from '../../examples/full/stack';
+
+const examples: Record<string, (app: App) => Stack> = {
+  'default': (app) => new DefaultPlatformStack(app, 'MetaflowDefault'),
+  'bring-your-own': (app) => new BringYourOwnStack(app, 'MetaflowBringYourOwn', { env: { account: '111122223333', region: 'us-east-1' } }),
+  'full': (app) => new FullPlatformStack(app, 'MetaflowFull'),
+};
+
+function acknowledgements(scope: IConstruct): Array<[string, string]> {
+  return scope.node.findAll().flatMap((construct) => construct.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>)));
+}
+
+describe.each(Object.keys(examples))('example %s', (name) => {
+  const stack = examples[name](new App());
+
+  test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    const findings = report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`));
+    expect(findings).toEqual([]);
+  });
+
+  test('every acknowledgement gives a reason', () => {
+    const acknowledged = acknowledgements(stack);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const [rule, reason] of acknowledged) {
+      expect(rule).toMatch(/^AwsSolutions-[A-Z]+\d+/);
+      expect(reason.length).toBeGreaterThan(30);
+    }
+  });
+});
+
+describe('default example', () => {
+  const stack = examples.default(new App());
+  const template = Template.fromStack(stack);
+
+  test('has a retained, encrypted, TLS-only bucket', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ BucketEncryption: Match.anyValue(), PublicAccessBlockConfiguration: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('has one min-0 Batch environment and its queue, the state table and the three Metaflow roles', () => {
+    template.resourceCountIs('AWS::Batch::ComputeEnvironment', 1);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: Match.objectLike({ MinvCpus: 0 }) });
+    template.resourceCountIs('AWS::Batch::JobQueue', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    for (const service of ['ecs-tasks.amazonaws.com', 'states.amazonaws.com', 'events.amazonaws.com']) {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: service } })] },
+      });
+    }
+  });
+
+  test('every log group has a retention', () => {
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  test.each([
+    'METAFLOW_DATASTORE_SYSROOT_S3', 'METAFLOW_DATATOOLS_S3ROOT', 'METAFLOW_BATCH_JOB_QUEUE', 'METAFLOW_ECS_S3_ACCESS_IAM_ROLE',
+    'METAFLOW_SFN_IAM_ROLE', 'METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE', 'METAFLOW_SFN_DYNAMO_DB_TABLE',
+    'METAFLOW_SFN_STATE_MACHINE_PREFIX', 'METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN',
+  ])('has an output for %s', (key) => {
+    const outputs = Object.values(template.findOutputs('*')) as Array<{ Description: string }>;
+    expect(outputs.filter((output) => output.Description.startsWith(`${key}: `))).toHaveLength(1);
+  });
+
+  // Stateful resources must keep their logical ids across releases, or CloudFormation replaces them and data is lost.
+  test('stateful logical ids are pinned', () => {
+    expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toEqual(['MetaflowDatastoreBucket4C4F7E9B']);
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual(['MetaflowStepFunctionsStateTable9AA7ECAE']);
+  });
+});
+
+describe('bring-your-own example', () => {
+  const template = Template.fromStack(examples['bring-your-own'](new App()));
+
+  test('creates no VPC and no bucket, and runs compute in the existing private subnets', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::Subnet', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: Match.objectLike({ Subnets: ['subnet-0bbb0000000000001', 'subnet-0bbb0000000000002'] }),
+    });
+  });
+
+  test('grants use of the existing bucket key', () => {
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+  });
+});
+
+describe('full example', () => {
+  const template = Template.fromStack(examples.full(new App()));
+  const environments = Object.values(template.findResources('AWS::Batch::ComputeEnvironment')) as any[];
+
+  test('has EC2, Spot, GPU and Fargate environments, all scaling to zero', () => {
+    expect(environments.length).toBeGreaterThanOrEqual(4);
+    const types = environments.map((environment) => environment.Properties.ComputeResources.Type);
+    expect(types).toEqual(expect.arrayContaining(['EC2', 'SPOT']));
+    expect(types.some((type) => type === 'FARGATE' || type === 'FARGATE_SPOT')).toBe(true);
+    expect(environments.some((environment) => environment.Properties.ComputeResources.Ec2Configuration?.[0].ImageType === 'ECS_AL2023_NVIDIA')).toBe(true);
+    for (const environment of environments.filter((candidate) => candidate.Properties.ComputeResources.Type !== 'FARGATE_SPOT')) {
+      expect(environment.Properties.ComputeResources.MinvCpus ?? 0).toBe(0);
+    }
+  });
+
+  test('has at least four queues and a capacity-optimised Spot strategy', () => {
+    expect(Object.keys(template.findResources('AWS::Batch::JobQueue')).length).toBeGreaterThanOrEqual(4);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: Match.objectLike({ AllocationStrategy: 'SPOT_CAPACITY_OPTIMIZED' }) });
+  });
+
+  test('every launch template requires IMDSv2 and encrypts the root volume', () => {
+    const launchTemplates = Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as any[];
+    expect(launchTemplates.length).toBe(3);
+    for (const launchTemplate of launchTemplates) {
+      expect(launchTemplate.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
+      expect(launchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs.Encrypted).toBe(true);
+    }
+  });
+
+  test('outputs METAFLOW_ECS_FARGATE_EXECUTION_ROLE and a queue output per queue', () => {
+    const descriptions = (Object.values(template.findOutputs('*')) as Array<{ Description: string }>).map((output) => output.Description);
+    expect(descriptions.filter((description) => description.startsWith('METAFLOW_ECS_FARGATE_EXECUTION_ROLE: '))).toHaveLength(1);
+    expect(descriptions.filter((description) => description.startsWith('AWS Batch job queue '))).toHaveLength(5);
+  });
+
+  test('puts compute in private subnets behind the NAT gateway', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+});

@@ -1,0 +1,135 @@
+import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps } from '../src';
+
+function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
+  const stack = new Stack(new App(), 'Test');
+  const platform = new MetaflowPlatform(stack, 'Metaflow', props);
+  return { stack, platform, template: Template.fromStack(stack) };
+}
+
+function configKeys(platform: MetaflowPlatform): string[] {
+  return Object.keys(platform.config.values);
+}
+
+describe('MetaflowPlatform with no props', () => {
+  const { stack, platform, template } = build();
+
+  test('creates every part', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.resourceCountIs('AWS::Batch::ComputeEnvironment', 1);
+    template.resourceCountIs('AWS::Batch::JobQueue', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(platform.stepFunctions).toBeDefined();
+  });
+
+  test('puts Batch compute in the public subnets of the new VPC', () => {
+    const publicSubnets = platform.network.vpc.publicSubnets.map((subnet) => stack.resolve(subnet.subnetId));
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: Match.objectLike({ Subnets: publicSubnets }) });
+  });
+
+  test('every log group has a retention', () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(2);
+    for (const group of groups) {
+      expect(group.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  test('configuration has the keys of every part built so far', () => {
+    expect(configKeys(platform)).toEqual([
+      'METAFLOW_DEFAULT_DATASTORE',
+      'METAFLOW_DATASTORE_SYSROOT_S3',
+      'METAFLOW_DATATOOLS_S3ROOT',
+      'METAFLOW_BATCH_JOB_QUEUE',
+      'METAFLOW_ECS_S3_ACCESS_IAM_ROLE',
+      'METAFLOW_SFN_IAM_ROLE',
+      'METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE',
+      'METAFLOW_SFN_DYNAMO_DB_TABLE',
+      'METAFLOW_SFN_STATE_MACHINE_PREFIX',
+      'METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN',
+    ]);
+  });
+
+  test('config values point at the resources', () => {
+    const value = (key: string) => stack.resolve(platform.config.valueOf(key));
+    expect(value('METAFLOW_ECS_S3_ACCESS_IAM_ROLE')).toEqual(stack.resolve(platform.batch.jobRole.roleArn));
+    expect(value('METAFLOW_BATCH_JOB_QUEUE')).toEqual(stack.resolve(platform.batch.defaultJobQueue.jobQueueName));
+    expect(value('METAFLOW_SFN_DYNAMO_DB_TABLE')).toEqual(stack.resolve(platform.stepFunctions!.table.tableName));
+    expect(value('METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN')).toEqual(stack.resolve(platform.stepFunctions!.logGroup.logGroupArn));
+  });
+
+  test('outputs the default job queue', () => {
+    const outputs = Object.values(template.findOutputs('*')) as any[];
+    expect(outputs.map((output) => output.Description)).toContain("AWS Batch job queue 'cpu': use with @batch(queue='...')");
+  });
+
+  test('job role reaches the bucket and the state table', () => {
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('dynamodb:UpdateItem');
+    expect(policies).toContain('s3:DeleteObject');
+  });
+});
+
+describe('MetaflowPlatform options', () => {
+  test('turning Step Functions off removes its resources and keys', () => {
+    const { platform, template } = build({ stepFunctions: false });
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(platform.stepFunctions).toBeUndefined();
+    expect(configKeys(platform).filter((key) => key.includes('SFN'))).toEqual([]);
+  });
+
+  test('Fargate adds the execution role key; a KMS bucket adds the encryption key', () => {
+    const stack = new Stack(new App(), 'Test');
+    const platform = new MetaflowPlatform(stack, 'Metaflow', {
+      computeEnvironments: [{ name: 'fargate', kind: ComputeEnvironmentKind.FARGATE }],
+      datastore: { encryptionKey: new kms.Key(stack, 'Key') },
+    });
+    expect(configKeys(platform)).toEqual(expect.arrayContaining(['METAFLOW_ECS_FARGATE_EXECUTION_ROLE', 'METAFLOW_S3_SERVER_SIDE_ENCRYPTION']));
+    expect(platform.config.valueOf('METAFLOW_S3_SERVER_SIDE_ENCRYPTION')).toBe('aws:kms');
+  });
+
+  test('removalPolicy and logRetention reach every part', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY, logRetention: logs.RetentionDays.ONE_WEEK });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(7);
+    }
+  });
+
+  test('a part option takes precedence over the platform-wide one', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY, stepFunctionsOptions: { removalPolicy: RemovalPolicy.RETAIN } });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+  });
+
+  test('adopting a VPC and a bucket creates neither', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1', availabilityZones: ['a', 'b'], privateSubnetIds: ['p1', 'p2'], isolatedSubnetIds: ['i1', 'i2'],
+    });
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'existing');
+    const platform = new MetaflowPlatform(stack, 'Metaflow', { vpc, bucket, removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: Match.objectLike({ Subnets: ['p1', 'p2'] }) });
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_DATASTORE_SYSROOT_S3'))).toBe('s3://existing/metaflow');
+  });
+
+  test('rejects conflicting props in one error', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    expect(() => new MetaflowPlatform(stack, 'Metaflow', {
+      vpc, network: { vpc }, bucket, datastore: { bucket }, stepFunctions: false, stepFunctionsOptions: { stateMachinePrefix: 'x' },
+    })).toThrow(/Invalid MetaflowPlatform props \(3 problem\(s\)\)[\s\S]*vpc: is set both[\s\S]*bucket: is set both[\s\S]*stepFunctionsOptions: is set but `stepFunctions` is false/);
+  });
+
+  test('errors from a part name the part\'s prop', () => {
+    expect(() => build({ network: { natGateways: -2 } })).toThrow(/Invalid MetaflowNetwork props[\s\S]*natGateways: must be a whole number >= 0, got -2/);
+    expect(() => build({ computeEnvironments: [{ name: 'cpu', minVcpus: 8, maxVcpus: 4 }] })).toThrow(/minVcpus: \(8\) is greater than maxVcpus \(4\)/);
+  });
+});

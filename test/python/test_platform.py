@@ -1,0 +1,83 @@
+"""Synthesizes the platform through the Python bindings built from this repository's wheel."""
+
+import aws_cdk as cdk
+from aws_cdk import assertions
+from aws_cdk import aws_ec2 as ec2
+
+import cdk_metaflow_platform as mf
+
+
+def _synth(**props):
+    app = cdk.App()
+    stack = cdk.Stack(app, "PythonPlatform")
+    platform = mf.MetaflowPlatform(stack, "Metaflow", **props)
+    return stack, platform, assertions.Template.from_stack(stack)
+
+
+def _output_descriptions(template):
+    return [output["Description"] for output in template.find_outputs("*").values()]
+
+
+def test_default_platform_from_python():
+    stack, platform, template = _synth()
+
+    template.resource_count_is("AWS::S3::Bucket", 1)
+    template.has_resource("AWS::S3::Bucket", {"DeletionPolicy": "Retain"})
+    template.resource_count_is("AWS::Batch::JobQueue", 1)
+    template.has_resource_properties(
+        "AWS::Batch::ComputeEnvironment",
+        {"ComputeResources": assertions.Match.object_like({"MinvCpus": 0})},
+    )
+
+    descriptions = _output_descriptions(template)
+    for key in ("METAFLOW_DATASTORE_SYSROOT_S3", "METAFLOW_BATCH_JOB_QUEUE", "METAFLOW_SFN_IAM_ROLE"):
+        assert any(d.startswith(key + ": ") for d in descriptions), key
+
+    # Parts and resources are reachable as snake_case attributes.
+    assert platform.batch.job_queue_names == ["cpu"]
+    assert platform.datastore.bucket is not None
+    assert platform.step_functions is not None
+    assert platform.network.compute_subnets_are_public is True
+    assert "METAFLOW_DATATOOLS_S3ROOT" in platform.config.values
+
+
+def test_several_queues_from_python():
+    _, platform, template = _synth(
+        compute_environments=[
+            mf.MetaflowComputeEnvironmentOptions(name="cpu"),
+            mf.MetaflowComputeEnvironmentOptions(name="spot", kind=mf.ComputeEnvironmentKind.EC2_SPOT),
+            mf.MetaflowComputeEnvironmentOptions(name="fargate", kind=mf.ComputeEnvironmentKind.FARGATE),
+        ],
+        default_job_queue="spot",
+        network=mf.MetaflowNetworkOptions(nat_gateways=1),
+    )
+
+    template.resource_count_is("AWS::Batch::JobQueue", 3)
+    template.resource_count_is("AWS::EC2::NatGateway", 1)
+    assert platform.batch.execution_role is not None
+    assert platform.network.compute_subnets_are_public is False
+    assert any(d.startswith("METAFLOW_ECS_FARGATE_EXECUTION_ROLE: ") for d in _output_descriptions(template))
+
+
+def test_bad_props_raise_a_clear_error_in_python():
+    app = cdk.App()
+    stack = cdk.Stack(app, "Bad")
+    try:
+        mf.MetaflowPlatform(
+            stack,
+            "Metaflow",
+            compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", min_vcpus=8, max_vcpus=4)],
+        )
+    except Exception as error:  # jsii surfaces the JavaScript Error as a RuntimeError
+        assert "minVcpus: (8) is greater than maxVcpus (4)" in str(error)
+    else:
+        raise AssertionError("expected MetaflowPlatform to reject minVcpus > maxVcpus")
+
+
+def test_adopted_vpc_from_python():
+    app = cdk.App()
+    stack = cdk.Stack(app, "Adopted")
+    vpc = ec2.Vpc(stack, "Shared", nat_gateways=1)
+    mf.MetaflowPlatform(stack, "Metaflow", vpc=vpc)
+    template = assertions.Template.from_stack(stack)
+    template.resource_count_is("AWS::EC2::VPC", 1)
