@@ -58,13 +58,18 @@ export class MetaflowComputeEnvironment extends Construct {
     this.gpu = props.gpu ?? false;
 
     const securityGroups = [props.securityGroup, ...(props.securityGroups ?? [])];
+    // Batch cannot switch an environment between kinds in place; a kind in the id makes CloudFormation
+    // create the new environment, repoint the queue, then delete the old one.
+    const environmentId = `ComputeEnvironment${this.kind}`;
     if (this.isFargate) {
-      this.computeEnvironment = new batch.FargateComputeEnvironment(this, 'ComputeEnvironment', {
+      this.computeEnvironment = new batch.FargateComputeEnvironment(this, environmentId, {
         vpc: props.vpc,
         vpcSubnets: props.vpcSubnets,
         securityGroups,
         spot: this.kind === ComputeEnvironmentKind.FARGATE_SPOT,
         maxvCpus: props.maxVcpus ?? DEFAULT_MAX_VCPUS,
+        // Fargate environments take no infrastructure updates; replace them when a change needs it.
+        replaceComputeEnvironment: true,
       });
       return;
     }
@@ -88,7 +93,7 @@ export class MetaflowComputeEnvironment extends Construct {
       ? batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED
       : batch.AllocationStrategy.BEST_FIT_PROGRESSIVE);
     const imageType = this.gpu ? batch.EcsMachineImageType.ECS_AL2023_NVIDIA : batch.EcsMachineImageType.ECS_AL2023;
-    const environment = new batch.ManagedEc2EcsComputeEnvironment(this, 'ComputeEnvironment', {
+    const environment = new batch.ManagedEc2EcsComputeEnvironment(this, environmentId, {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups,

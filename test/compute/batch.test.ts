@@ -207,6 +207,27 @@ describe('MetaflowBatch at scale', () => {
       .hasResourceProperties('AWS::Batch::ComputeEnvironment', { ReplaceComputeEnvironment: true });
   });
 
+  test('changing an environment\'s kind gives it a new logical id, so CloudFormation replaces it instead of failing an update', () => {
+    const logicalIdOf = (kind: ComputeEnvironmentKind) => {
+      const { template } = build({ computeEnvironments: [{ name: 'cpu', kind }] });
+      return Object.keys(template.findResources('AWS::Batch::ComputeEnvironment'))[0];
+    };
+    const ids = Object.values(ComputeEnvironmentKind).map(logicalIdOf);
+    expect(new Set(ids).size).toBe(4);
+    expect(logicalIdOf(ComputeEnvironmentKind.EC2_ON_DEMAND)).toBe(ids[0]);
+  });
+
+  test('instance type and size changes keep the logical id (updated in place)', () => {
+    const logicalIdOf = (options: MetaflowBatchOptions) => Object.keys(build(options).template.findResources('AWS::Batch::ComputeEnvironment'))[0];
+    const resized = { name: 'cpu', instanceClasses: [ec2.InstanceClass.M7I], maxVcpus: 512, rootVolumeSize: Size.gibibytes(300) };
+    expect(logicalIdOf({ computeEnvironments: [{ name: 'cpu' }] })).toBe(logicalIdOf({ computeEnvironments: [resized] }));
+  });
+
+  test('Fargate environments are replaced when a change needs it', () => {
+    build({ computeEnvironments: [{ name: 'f', kind: ComputeEnvironmentKind.FARGATE }] }).template
+      .hasResourceProperties('AWS::Batch::ComputeEnvironment', { ReplaceComputeEnvironment: true });
+  });
+
   test('jobQueue() names the known queues for an unknown name', () => {
     expect(() => build().batch.jobQueue('gpu')).toThrow("MetaflowBatch has no job queue named 'gpu'; queues: cpu");
   });
