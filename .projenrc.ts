@@ -93,7 +93,8 @@ const cfnLint = project.addTask('lint:cfn', {
   steps: [
     { spawn: venvTask.name },
     { spawn: synthExamples.name },
-    { exec: `${venv}/bin/cfn-lint -- cdk.out/examples/*/*.template.json` },
+    // W3005 (DependsOn next to a Ref) is how CDK orders resources; harmless.
+    { exec: `${venv}/bin/cfn-lint --ignore-checks W3005 -- cdk.out/examples/*/*.template.json` },
   ],
 });
 

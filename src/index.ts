@@ -6,3 +6,7 @@ export * from './compute/compute-environment';
 export * from './compute/batch';
 export * from './orchestration/step-functions';
 export * from './config/config';
+export * from './metadata/database';
+export * from './metadata/metadata-service';
+export * from './metadata/schema-migration';
+export * from './metadata/api';

@@ -4,6 +4,8 @@ import { MetaflowBatch } from './compute/batch';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute/compute-environment-options';
 import { MetaflowConfig } from './config/config';
 import { MetaflowDatastore, MetaflowDatastoreOptions } from './datastore/datastore';
+import { MetaflowApi, MetaflowApiOptions } from './metadata/api';
+import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from './metadata/metadata-service';
 import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
 import { MetaflowStepFunctions, MetaflowStepFunctionsOptions } from './orchestration/step-functions';
 import { PropErrors } from './private/prop-errors';
@@ -63,6 +65,21 @@ export interface MetaflowPlatformProps {
   readonly defaultJobQueue?: string;
 
   /**
+   * Options for the metadata service and its PostgreSQL database: image, size, task count,
+   * auto scaling, database class and storage.
+   *
+   * @default - see `MetaflowMetadataServiceOptions`
+   */
+  readonly metadata?: MetaflowMetadataServiceOptions;
+
+  /**
+   * Options for the metadata service's public API: API key, allowed CIDR ranges, throttling.
+   *
+   * @default - see `MetaflowApiOptions`
+   */
+  readonly api?: MetaflowApiOptions;
+
+  /**
    * Provide what `metaflow step-functions create` needs (state table, roles, log group).
    *
    * @default true
@@ -77,10 +94,10 @@ export interface MetaflowPlatformProps {
   readonly stepFunctionsOptions?: MetaflowStepFunctionsOptions;
 
   /**
-   * What happens to stateful resources (bucket, state table) when they leave the stack.
-   * A part's own `removalPolicy` option takes precedence.
+   * What happens to stateful resources (bucket, state table, database, secrets) when they leave
+   * the stack. A part's own `removalPolicy` option takes precedence.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default - RemovalPolicy.RETAIN; the database takes a final snapshot (RemovalPolicy.SNAPSHOT)
    */
   readonly removalPolicy?: RemovalPolicy;
 
@@ -93,14 +110,18 @@ export interface MetaflowPlatformProps {
 }
 
 /**
- * A complete Metaflow platform on AWS: network, S3 datastore, AWS Batch, Step Functions and the
- * client configuration. Each part is a public field and a construct you can also use on its own.
+ * A complete Metaflow platform on AWS: network, S3 datastore, metadata service and API, AWS Batch,
+ * Step Functions and the client configuration. Each part is a public field and a construct you can also use on its own.
  */
 export class MetaflowPlatform extends Construct {
   /** The network every part runs in. */
   public readonly network: MetaflowNetwork;
   /** The S3 datastore. */
   public readonly datastore: MetaflowDatastore;
+  /** The metadata service: database, Fargate service, internal load balancer, schema migration. */
+  public readonly metadata: MetaflowMetadataService;
+  /** The metadata service's public API (API Gateway). */
+  public readonly api: MetaflowApi;
   /** AWS Batch compute environments, job queues and roles. */
   public readonly batch: MetaflowBatch;
   /** The Step Functions integration, unless turned off. */
@@ -122,6 +143,21 @@ export class MetaflowPlatform extends Construct {
       ...props.datastore,
       bucket: props.bucket ?? props.datastore?.bucket,
     });
+    this.metadata = new MetaflowMetadataService(this, 'Metadata', {
+      logRetention: props.logRetention,
+      ...props.metadata,
+      database: { removalPolicy: props.removalPolicy, ...props.metadata?.database },
+      vpc: this.network.vpc,
+      serviceSubnets: this.network.computeSubnets,
+      databaseSubnets: this.network.databaseSubnets,
+      assignPublicIp: this.network.computeSubnetsArePublic,
+    });
+    this.api = new MetaflowApi(this, 'Api', {
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      ...props.api,
+      loadBalancer: this.metadata.loadBalancer,
+    });
     this.batch = new MetaflowBatch(this, 'Batch', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.computeSubnets,
@@ -130,6 +166,7 @@ export class MetaflowPlatform extends Construct {
       defaultJobQueue: props.defaultJobQueue,
     });
     this.datastore.grantReadWrite(this.batch.jobRole);
+    this.metadata.allowClientsFrom(this.batch.securityGroup);
 
     if (props.stepFunctions ?? true) {
       this.stepFunctions = new MetaflowStepFunctions(this, 'StepFunctions', {
@@ -142,7 +179,7 @@ export class MetaflowPlatform extends Construct {
       this.stepFunctions.grantTableAccess(this.batch.jobRole);
     }
 
-    this.config = new MetaflowConfig(this, 'Config');
+    this.config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy });
     this.addConfig();
     this.addJobQueueOutputs();
   }
@@ -160,7 +197,12 @@ export class MetaflowPlatform extends Construct {
     if (this.batch.executionRole) {
       config.add('METAFLOW_ECS_FARGATE_EXECUTION_ROLE', this.batch.executionRole.roleArn, 'ECS task execution role of Fargate jobs');
     }
-    // The metadata service keys (METAFLOW_DEFAULT_METADATA, METAFLOW_SERVICE_*) join here with the metadata service.
+    config.add('METAFLOW_DEFAULT_METADATA', 'service', 'Metaflow records runs in the metadata service');
+    config.add('METAFLOW_SERVICE_URL', this.api.url, 'public URL of the metadata service (API Gateway)');
+    config.add('METAFLOW_SERVICE_INTERNAL_URL', this.metadata.internalUrl, 'in-VPC URL of the metadata service, used by Batch and Step Functions tasks');
+    if (this.api.apiKeySecret) {
+      config.addSecret('METAFLOW_SERVICE_AUTH_KEY', this.api.apiKeySecret.secretValue);
+    }
     const sfn = this.stepFunctions;
     if (sfn) {
       config.add('METAFLOW_SFN_IAM_ROLE', sfn.stateMachineRole.roleArn, 'role of Metaflow state machines');

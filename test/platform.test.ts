@@ -38,13 +38,16 @@ describe('MetaflowPlatform with no props', () => {
     }
   });
 
-  test('configuration has the keys of every part built so far', () => {
+  test('configuration has the keys of every part', () => {
     expect(configKeys(platform)).toEqual([
       'METAFLOW_DEFAULT_DATASTORE',
       'METAFLOW_DATASTORE_SYSROOT_S3',
       'METAFLOW_DATATOOLS_S3ROOT',
       'METAFLOW_BATCH_JOB_QUEUE',
       'METAFLOW_ECS_S3_ACCESS_IAM_ROLE',
+      'METAFLOW_DEFAULT_METADATA',
+      'METAFLOW_SERVICE_URL',
+      'METAFLOW_SERVICE_INTERNAL_URL',
       'METAFLOW_SFN_IAM_ROLE',
       'METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE',
       'METAFLOW_SFN_DYNAMO_DB_TABLE',
@@ -53,8 +56,18 @@ describe('MetaflowPlatform with no props', () => {
     ]);
   });
 
+  test('the API key is a secret key: in the stored configuration only', () => {
+    expect(platform.config.secretKeys).toEqual(['METAFLOW_SERVICE_AUTH_KEY']);
+    expect(configKeys(platform)).not.toContain('METAFLOW_SERVICE_AUTH_KEY');
+    const stored = JSON.stringify(stack.resolve(platform.config.toJson(true)));
+    expect(stored).toContain('METAFLOW_SERVICE_AUTH_KEY');
+    expect(stored).toContain('"METAFLOW_SERVICE_AUTH_KEY\\":\\"{{resolve:secretsmanager:');
+  });
+
   test('config values point at the resources', () => {
     const value = (key: string) => stack.resolve(platform.config.valueOf(key));
+    expect(value('METAFLOW_SERVICE_URL')).toEqual(stack.resolve(platform.api.restApi.url));
+    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toEqual(stack.resolve(`http://${platform.metadata.loadBalancer.loadBalancerDnsName}/`));
     expect(value('METAFLOW_ECS_S3_ACCESS_IAM_ROLE')).toEqual(stack.resolve(platform.batch.jobRole.roleArn));
     expect(value('METAFLOW_BATCH_JOB_QUEUE')).toEqual(stack.resolve(platform.batch.defaultJobQueue.jobQueueName));
     expect(value('METAFLOW_SFN_DYNAMO_DB_TABLE')).toEqual(stack.resolve(platform.stepFunctions!.table.tableName));

@@ -1,25 +1,55 @@
-import { CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
+import { Aws, aws_secretsmanager as secretsmanager, CfnOutput, Lazy, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { acknowledgeRule } from '../private/nag';
 
 const KEY = /^METAFLOW_[A-Z0-9_]+$/;
 
 /**
+ * Props of `MetaflowConfig`.
+ */
+export interface MetaflowConfigProps {
+  /**
+   * What happens to the stored configuration secret when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
  * The Metaflow client configuration a platform provides: a map of `METAFLOW_*` keys to values,
- * one stack output per key, and one output holding the whole map as JSON, ready for
- * `metaflow configure import`.
+ * one stack output per key, one output holding the public keys as JSON, and a Secrets Manager
+ * secret holding the complete configuration, secret keys included, with an output giving the one
+ * command that writes it to `~/.metaflowconfig/config.json`.
  */
 export class MetaflowConfig extends Construct {
-  /** The output holding the whole configuration as JSON. */
+  /** The output holding the public keys as JSON (secret keys such as the API key are left out). */
   public readonly jsonOutput: CfnOutput;
+  /** The secret holding the complete configuration JSON, ready for the Metaflow client. */
+  public readonly secret: secretsmanager.Secret;
+  /** The output holding the command that writes the stored configuration to `~/.metaflowconfig/config.json`. */
+  public readonly importCommandOutput: CfnOutput;
 
   private readonly entries = new Map<string, string>();
+  private readonly secretEntries = new Map<string, string>();
   private readonly outputs = new Map<string, CfnOutput>();
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: MetaflowConfigProps = {}) {
     super(scope, id);
     this.jsonOutput = new CfnOutput(this, 'ConfigJson', {
-      description: 'Metaflow client configuration: save as ~/.metaflowconfig/config.json or use `metaflow configure import`',
+      description: 'Metaflow client configuration without secret keys: save as ~/.metaflowconfig/config.json or use `metaflow configure import`',
       value: Lazy.string({ produce: () => this.toJson() }),
+    });
+    this.secret = new secretsmanager.Secret(this, 'StoredConfig', {
+      description: 'Complete Metaflow client configuration (~/.metaflowconfig/config.json), including the API key',
+      secretStringValue: SecretValue.unsafePlainText(Lazy.string({ produce: () => this.toJson(true) })),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    acknowledgeRule(this.secret, 'SMG4', 'The stored configuration is rewritten from its sources on every deploy; the API key it contains rotates with its own secret.');
+    this.importCommandOutput = new CfnOutput(this, 'ImportCommand', {
+      description: 'Writes the complete Metaflow client configuration to ~/.metaflowconfig/config.json',
+      value: `mkdir -p ~/.metaflowconfig && aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${this.secret.secretArn} `
+        + '--query SecretString --output text > ~/.metaflowconfig/config.json',
     });
   }
 
@@ -31,14 +61,21 @@ export class MetaflowConfig extends Construct {
    * @param description what the value is; the output's description names the key too
    */
   public add(key: string, value: string, description: string): void {
-    if (!KEY.test(key)) {
-      throw new Error(`MetaflowConfig: '${key}' is not a Metaflow configuration key. Fix: use an upper-case key starting with METAFLOW_.`);
-    }
-    if (this.entries.has(key)) {
-      throw new Error(`MetaflowConfig: ${key} is already set. Fix: set each key once.`);
-    }
+    this.checkNewKey(key);
     this.entries.set(key, value);
     this.outputs.set(key, new CfnOutput(this, key, { value, description: `${key}: ${description}` }));
+  }
+
+  /**
+   * Sets a secret configuration key: it goes into the stored configuration secret only, never into
+   * a stack output or the template in plain text.
+   *
+   * @param key the `METAFLOW_*` key
+   * @param value a reference to the secret value, resolved at deploy time
+   */
+  public addSecret(key: string, value: SecretValue): void {
+    this.checkNewKey(key);
+    this.secretEntries.set(key, value.unsafeUnwrap());
   }
 
   /** The value of `key`, or undefined when the platform does not set it. */
@@ -56,8 +93,27 @@ export class MetaflowConfig extends Construct {
     return Object.fromEntries(this.entries);
   }
 
-  /** The whole configuration as a JSON string (a token that resolves at deploy time). */
-  public toJson(): string {
-    return Stack.of(this).toJsonString(this.values);
+  /** Names of the secret keys, which only the stored configuration holds. */
+  public get secretKeys(): string[] {
+    return [...this.secretEntries.keys()];
+  }
+
+  /**
+   * The configuration as a JSON string (a token that resolves at deploy time).
+   *
+   * @param includeSecrets also include the secret keys, as deploy-time references
+   */
+  public toJson(includeSecrets: boolean = false): string {
+    const values = includeSecrets ? { ...this.values, ...Object.fromEntries(this.secretEntries) } : this.values;
+    return Stack.of(this).toJsonString(values);
+  }
+
+  private checkNewKey(key: string): void {
+    if (!KEY.test(key)) {
+      throw new Error(`MetaflowConfig: '${key}' is not a Metaflow configuration key. Fix: use an upper-case key starting with METAFLOW_.`);
+    }
+    if (this.entries.has(key) || this.secretEntries.has(key)) {
+      throw new Error(`MetaflowConfig: ${key} is already set. Fix: set each key once.`);
+    }
   }
 }

@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MetaflowConfig } from '../../src';
 
 describe('MetaflowConfig', () => {
@@ -27,10 +27,46 @@ describe('MetaflowConfig', () => {
     expect(Object.keys(JSON.parse(stack.resolve(config.jsonOutput.value)))).toEqual(['METAFLOW_A', 'METAFLOW_B']);
   });
 
+  test('stores the complete configuration, secret keys included, in a retained secret', () => {
+    const stack = new Stack(new App(), 'Test');
+    const config = new MetaflowConfig(stack, 'Config');
+    config.add('METAFLOW_SERVICE_URL', 'https://example/api/', 'url');
+    config.addSecret('METAFLOW_SERVICE_AUTH_KEY', SecretValue.secretsManager('api-key-secret'));
+    const template = Template.fromStack(stack);
+
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        Description: Match.stringLikeRegexp('Complete Metaflow client configuration'),
+        SecretString: '{"METAFLOW_SERVICE_URL":"https://example/api/","METAFLOW_SERVICE_AUTH_KEY":"{{resolve:secretsmanager:api-key-secret:SecretString:::}}"}',
+      },
+    });
+    expect(config.secretKeys).toEqual(['METAFLOW_SERVICE_AUTH_KEY']);
+    expect(JSON.parse(stack.resolve(config.jsonOutput.value))).toEqual({ METAFLOW_SERVICE_URL: 'https://example/api/' });
+    const descriptions = (Object.values(template.findOutputs('*')) as any[]).map((output) => output.Description);
+    expect(descriptions.some((description) => description.startsWith('METAFLOW_SERVICE_AUTH_KEY'))).toBe(false);
+  });
+
+  test('outputs the one command that writes ~/.metaflowconfig/config.json', () => {
+    const stack = new Stack(new App(), 'Test');
+    const config = new MetaflowConfig(stack, 'Config', { removalPolicy: RemovalPolicy.DESTROY });
+    expect(stack.resolve(config.importCommandOutput.value)).toEqual({
+      'Fn::Join': ['', [
+        'mkdir -p ~/.metaflowconfig && aws secretsmanager get-secret-value --region ',
+        { Ref: 'AWS::Region' },
+        ' --secret-id ',
+        { Ref: stack.getLogicalId(config.secret.node.defaultChild as any) },
+        ' --query SecretString --output text > ~/.metaflowconfig/config.json',
+      ]],
+    });
+    Template.fromStack(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+  });
+
   test('rejects keys that are not METAFLOW_* and keys set twice', () => {
     const config = new MetaflowConfig(new Stack(new App(), 'Test'), 'Config');
     expect(() => config.add('metaflow_lower', 'x', 'x')).toThrow(/'metaflow_lower' is not a Metaflow configuration key/);
     config.add('METAFLOW_X', 'x', 'x');
     expect(() => config.add('METAFLOW_X', 'y', 'y')).toThrow(/METAFLOW_X is already set/);
+    expect(() => config.addSecret('METAFLOW_X', SecretValue.unsafePlainText('y'))).toThrow(/METAFLOW_X is already set/);
   });
 });

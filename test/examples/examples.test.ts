@@ -70,6 +70,7 @@ describe('default example', () => {
   });
 
   test.each([
+    'METAFLOW_SERVICE_URL', 'METAFLOW_SERVICE_INTERNAL_URL', 'METAFLOW_DEFAULT_METADATA', 'METAFLOW_DEFAULT_DATASTORE',
     'METAFLOW_DATASTORE_SYSROOT_S3', 'METAFLOW_DATATOOLS_S3ROOT', 'METAFLOW_BATCH_JOB_QUEUE', 'METAFLOW_ECS_S3_ACCESS_IAM_ROLE',
     'METAFLOW_SFN_IAM_ROLE', 'METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE', 'METAFLOW_SFN_DYNAMO_DB_TABLE',
     'METAFLOW_SFN_STATE_MACHINE_PREFIX', 'METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN',
@@ -82,6 +83,54 @@ describe('default example', () => {
   test('stateful logical ids are pinned', () => {
     expect(Object.keys(template.findResources('AWS::S3::Bucket'))).toEqual(['MetaflowDatastoreBucket4C4F7E9B']);
     expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual(['MetaflowStepFunctionsStateTable9AA7ECAE']);
+    expect(Object.keys(template.findResources('AWS::RDS::DBInstance'))).toEqual(['MetaflowMetadataDatabaseInstance706D9A54']);
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([
+      'MetaflowApiApiKeySecretE668AF66',
+      'MetaflowConfigStoredConfig3347C682',
+      'MetaflowMetadataDatabaseCredentials4B4F7735',
+    ]);
+  });
+
+  test('has an encrypted, private, deletion-protected PostgreSQL >= 15 in subnets without public IPs', () => {
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres', StorageEncrypted: true, PubliclyAccessible: false, DeletionProtection: true,
+    });
+    const instance = Object.values(template.findResources('AWS::RDS::DBInstance'))[0] as any;
+    expect(Number(instance.Properties.EngineVersion.split('.')[0])).toBeGreaterThanOrEqual(15);
+    const subnetGroup = Object.values(template.findResources('AWS::RDS::DBSubnetGroup'))[0] as any;
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    for (const ref of subnetGroup.Properties.SubnetIds) {
+      expect(subnets[ref.Ref].Properties.MapPublicIpOnLaunch).toBe(false);
+    }
+  });
+
+  test('runs the metadata container with database settings, the password as a secret, a health check and rollback', () => {
+    const definitions = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+    const metadata = definitions.flatMap((definition) => definition.Properties.ContainerDefinitions).find((container) => container.Name === 'metadata');
+    const names = metadata.Environment.map((variable: any) => variable.Name);
+    expect(names).toEqual(expect.arrayContaining(['MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_NAME', 'MF_METADATA_DB_SSL_MODE']));
+    expect(names).not.toContain('MF_METADATA_DB_PSWD');
+    expect(metadata.Secrets.map((secret: any) => secret.Name)).toEqual(['MF_METADATA_DB_PSWD']);
+    expect(metadata.HealthCheck).toBeDefined();
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+    });
+  });
+
+  test('has an internal NLB, key-protected methods, a throttled usage plan, stage access logs and a migration resource', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
+    template.allResourcesProperties('AWS::ApiGateway::Method', { ApiKeyRequired: true });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: Match.objectLike({ RateLimit: Match.anyValue() }) });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+    template.resourceCountIs('Custom::MetaflowSchemaMigration', 1);
+    expect(JSON.stringify(template.findResources('AWS::ApiGateway::Method'))).not.toContain('8082');
+  });
+
+  test('stores the complete configuration in a secret and outputs the command that fetches it', () => {
+    const secret = template.findResources('AWS::SecretsManager::Secret').MetaflowConfigStoredConfig3347C682 as any;
+    expect(JSON.stringify(secret.Properties.SecretString)).toContain('METAFLOW_SERVICE_AUTH_KEY');
+    const outputs = Object.values(template.findOutputs('*')) as Array<{ Description: string }>;
+    expect(outputs.filter((output) => output.Description.startsWith('Writes the complete Metaflow client configuration'))).toHaveLength(1);
   });
 });
 

@@ -33,7 +33,21 @@ def test_default_platform_from_python():
     for key in ("METAFLOW_DATASTORE_SYSROOT_S3", "METAFLOW_BATCH_JOB_QUEUE", "METAFLOW_SFN_IAM_ROLE"):
         assert any(d.startswith(key + ": ") for d in descriptions), key
 
+    template.resource_count_is("AWS::RDS::DBInstance", 1)
+    template.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal", "Type": "network"}
+    )
+    template.all_resources_properties("AWS::ApiGateway::Method", {"ApiKeyRequired": True})
+    for key in ("METAFLOW_SERVICE_URL", "METAFLOW_SERVICE_INTERNAL_URL"):
+        assert any(d.startswith(key + ": ") for d in descriptions), key
+
     # Parts and resources are reachable as snake_case attributes.
+    assert platform.metadata.database.instance is not None
+    assert platform.metadata.service is not None
+    assert platform.metadata.internal_url.startswith("http://")
+    assert platform.api.rest_api is not None
+    assert platform.api.api_key_secret is not None
+    assert platform.config.secret_keys == ["METAFLOW_SERVICE_AUTH_KEY"]
     assert platform.batch.job_queue_names == ["cpu"]
     assert platform.datastore.bucket is not None
     assert platform.step_functions is not None
@@ -50,6 +64,12 @@ def test_several_queues_from_python():
         ],
         default_job_queue="spot",
         network=mf.MetaflowNetworkOptions(nat_gateways=1),
+        metadata=mf.MetaflowMetadataServiceOptions(
+            cpu=512,
+            memory_limit_mib=1024,
+            database=mf.MetaflowDatabaseOptions(multi_az=True),
+        ),
+        api=mf.MetaflowApiOptions(allowed_cidrs=["203.0.113.0/24"]),
     )
 
     template.resource_count_is("AWS::Batch::JobQueue", 3)
@@ -57,6 +77,11 @@ def test_several_queues_from_python():
     assert platform.batch.execution_role is not None
     assert platform.network.compute_subnets_are_public is False
     assert any(d.startswith("METAFLOW_ECS_FARGATE_EXECUTION_ROLE: ") for d in _output_descriptions(template))
+    template.has_resource_properties("AWS::RDS::DBInstance", {"MultiAZ": True})
+    template.has_resource_properties("AWS::ECS::TaskDefinition", {"Cpu": "512", "Memory": "1024"})
+    template.has_resource_properties(
+        "AWS::ApiGateway::RestApi", {"Policy": assertions.Match.object_like({"Statement": assertions.Match.any_value()})}
+    )
 
 
 def test_bad_props_raise_a_clear_error_in_python():

@@ -1,0 +1,198 @@
+import {
+  aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, aws_secretsmanager as secretsmanager, Duration, RemovalPolicy,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { acknowledgeRule } from '../private/nag';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+
+const MIN_POSTGRES_MAJOR = 15;
+const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Options for the PostgreSQL database of the metadata service.
+ */
+export interface MetaflowDatabaseOptions {
+  /**
+   * PostgreSQL version. Pin a major version (`VER_16`, `VER_17`): RDS then keeps the minor version
+   * current, so it never runs a retired minor.
+   *
+   * @default rds.PostgresEngineVersion.VER_17
+   */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+
+  /**
+   * Instance class.
+   *
+   * @default - db.t4g.micro (Graviton, about $12 a month)
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Initial gp3 storage in GiB.
+   *
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+
+  /**
+   * Storage autoscaling ceiling in GiB.
+   *
+   * @default 100
+   */
+  readonly maxAllocatedStorageGiB?: number;
+
+  /**
+   * Keep a standby in a second Availability Zone. Doubles the instance cost.
+   *
+   * @default false
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * How long automated backups are kept (1 to 35 days).
+   *
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * KMS key that encrypts the storage.
+   *
+   * @default - the AWS managed key for RDS
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Protect the database from deletion.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the database (and its credentials secret) when it leaves the stack.
+   *
+   * @default RemovalPolicy.SNAPSHOT (a final snapshot is taken; the secret is retained)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Name of the database the metadata service uses.
+   *
+   * @default 'metaflow'
+   */
+  readonly databaseName?: string;
+}
+
+/**
+ * Props of `MetaflowDatabase`.
+ */
+export interface MetaflowDatabaseProps extends MetaflowDatabaseOptions {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /** Subnets for the database; never public. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+}
+
+/**
+ * The metadata service's PostgreSQL database: encrypted, private, deletion-protected, backed up,
+ * with generated credentials in Secrets Manager. Reach it through `hostname`, `port`, `secret` and
+ * `connections`, which stay the same if an Aurora option is added.
+ */
+export class MetaflowDatabase extends Construct {
+  /** The RDS instance. */
+  public readonly instance: rds.DatabaseInstance;
+  /** The credentials secret (`username`, `password`, `host`, `port`, `dbname`). */
+  public readonly secret: secretsmanager.ISecret;
+  /** The database's security group; it admits only what `allowFrom` names. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Host name of the database endpoint. */
+  public readonly hostname: string;
+  /** Port of the database endpoint (a string, as the metadata service reads it). */
+  public readonly port: string;
+  /** Name of the database. */
+  public readonly databaseName: string;
+  /** Name of the database user. */
+  public readonly username: string;
+
+  constructor(scope: Construct, id: string, props: MetaflowDatabaseProps) {
+    super(scope, id);
+    validateDatabaseProps(props);
+    this.databaseName = props.databaseName ?? 'metaflow';
+    this.username = 'metaflow';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Metaflow metadata database: PostgreSQL from the metadata service only',
+      allowAllOutbound: false,
+    });
+
+    const credentials = new rds.DatabaseSecret(this, 'Credentials', { username: this.username });
+    credentials.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      engine: rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 }),
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: [this.securityGroup],
+      publiclyAccessible: false,
+      databaseName: this.databaseName,
+      credentials: rds.Credentials.fromSecret(credentials),
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: props.allocatedStorageGiB ?? 20,
+      maxAllocatedStorage: props.maxAllocatedStorageGiB ?? 100,
+      storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      multiAz: props.multiAz ?? false,
+      backupRetention: props.backupRetention ?? Duration.days(7),
+      deleteAutomatedBackups: false,
+      deletionProtection: props.deletionProtection ?? true,
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      removalPolicy,
+    });
+    this.secret = this.instance.secret!;
+    // A major-only version ("17") makes RDS pick the current default minor, so the template never names a
+    // retired minor. cfn-lint's data lists bare majors among deprecated versions; silence that one check here.
+    (this.instance.node.defaultChild as rds.CfnDBInstance).addMetadata('cfn-lint', { config: { ignore_checks: ['W3691'] } });
+    this.hostname = this.instance.dbInstanceEndpointAddress;
+    this.port = this.instance.dbInstanceEndpointPort;
+
+    acknowledgeRule(this.instance, 'RDS11', 'The metadata service reads the port from the secret; a non-default port adds no protection behind a security group that admits only the service.');
+    if (!(props.multiAz ?? false)) {
+      acknowledgeRule(this.instance, 'RDS3', 'Single-AZ by default to keep idle cost low; the metadata store is rebuilt from backups within minutes. Set multiAz for a standby.');
+    }
+    acknowledgeRule(credentials, 'SMG4', 'The metadata service reads the password only at task start; rotation would need Secrets Manager endpoints in the isolated subnets and a service restart.');
+  }
+
+  /** Lets `peer` connect to PostgreSQL. */
+  public allowFrom(peer: ec2.IConnectable): void {
+    this.instance.connections.allowDefaultPortFrom(peer, 'Metaflow metadata service');
+  }
+
+  /** The connections of the database, for security group rules. */
+  public get connections(): ec2.Connections {
+    return this.instance.connections;
+  }
+}
+
+function validateDatabaseProps(props: MetaflowDatabaseProps): void {
+  const errors = new PropErrors('MetaflowDatabase');
+  const major = Number(props.engineVersion?.postgresMajorVersion ?? MIN_POSTGRES_MAJOR);
+  errors.check(major >= MIN_POSTGRES_MAJOR, 'engineVersion', `PostgreSQL ${props.engineVersion?.postgresFullVersion} is older than ${MIN_POSTGRES_MAJOR}`,
+    'use rds.PostgresEngineVersion.VER_17 or VER_16');
+  errors.check(isIntegerInRange(props.allocatedStorageGiB, 20, 65536), 'allocatedStorageGiB', `must be a whole number from 20 to 65536, got ${props.allocatedStorageGiB}`,
+    'use 20 (the gp3 minimum) or more');
+  const allocated = props.allocatedStorageGiB ?? 20;
+  errors.check(props.maxAllocatedStorageGiB === undefined || props.maxAllocatedStorageGiB > allocated, 'maxAllocatedStorageGiB',
+    `(${props.maxAllocatedStorageGiB}) must exceed allocatedStorageGiB (${allocated})`, 'raise maxAllocatedStorageGiB');
+  const backupDays = props.backupRetention?.toDays();
+  errors.check(backupDays === undefined || (backupDays >= 1 && backupDays <= 35), 'backupRetention', `must be 1 to 35 days, got ${backupDays}`,
+    'keep at least one day of automated backups');
+  errors.check(props.databaseName === undefined || DATABASE_NAME.test(props.databaseName), 'databaseName', `'${props.databaseName}' is not a valid PostgreSQL database name`,
+    'use up to 63 letters, digits and underscores, starting with a letter');
+  errors.throwIfAny();
+}

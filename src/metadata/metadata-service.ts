@@ -1,0 +1,332 @@
+import {
+  aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, Duration, RemovalPolicy,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
+import { MetaflowSchemaMigration } from './schema-migration';
+import { acknowledgeRule } from '../private/nag';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+
+/** The upstream release the library is tested against; the seed template pins v2.4.12. */
+const DEFAULT_IMAGE = 'netflixoss/metaflow_metadata_service:v2.5.1';
+const SERVICE_PORT = 8080;
+const LISTENER_PORT = 80;
+const PYTHON = '/opt/latest/bin/python3';
+/** Fargate's valid memory sizes (MiB) for each CPU size (units). */
+const FARGATE_MEMORY: Record<number, [number, number]> = {
+  256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720],
+};
+/** PostgreSQL SSL modes that work with RDS PostgreSQL 15+, which refuses unencrypted connections. */
+const SSL_MODES = ['prefer', 'require', 'verify-ca', 'verify-full'];
+/** Settings the construct owns; `environment` may not override them. */
+const MANAGED_VARIABLES = [
+  'MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_PSWD', 'MF_METADATA_DB_NAME',
+  'MF_METADATA_DB_SSL_MODE', 'MF_MIGRATION_ENDPOINTS_ENABLED',
+];
+
+/**
+ * Options for the Metaflow metadata service.
+ */
+export interface MetaflowMetadataServiceOptions {
+  /**
+   * The metadata service image.
+   *
+   * @default - ecs.ContainerImage.fromRegistry('netflixoss/metaflow_metadata_service:v2.5.1')
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * CPU units of each task (256 = 0.25 vCPU).
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of each task in MiB; must suit `cpu` (Fargate sizes).
+   *
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Number of tasks, and the floor when auto scaling is on.
+   *
+   * @default 1
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Scale on CPU between `desiredCount` and this many tasks.
+   *
+   * @default - no auto scaling
+   */
+  readonly maxCount?: number;
+
+  /**
+   * CPU utilisation auto scaling aims for; requires `maxCount`.
+   *
+   * @default 60
+   */
+  readonly targetCpuUtilizationPercent?: number;
+
+  /**
+   * `MF_METADATA_DB_SSL_MODE`. RDS PostgreSQL 15 and later refuse unencrypted connections, so
+   * `disable` and `allow` are rejected; `verify-*` need the RDS CA bundle in the image.
+   *
+   * @default 'require'
+   */
+  readonly databaseSslMode?: string;
+
+  /**
+   * Extra environment variables of the service and migration containers (for example
+   * `MF_METADATA_DB_POOL_MAX`). Database settings are set by the platform.
+   *
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * How long service and migration logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * How long a deploy-time schema migration may take, at most 13 minutes.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly migrationTimeout?: Duration;
+
+  /**
+   * Turn on CloudWatch Container Insights for the cluster (billed per metric).
+   *
+   * @default false
+   */
+  readonly containerInsights?: boolean;
+
+  /**
+   * Options for the PostgreSQL database.
+   *
+   * @default - see `MetaflowDatabaseOptions`
+   */
+  readonly database?: MetaflowDatabaseOptions;
+}
+
+/**
+ * Props of `MetaflowMetadataService`.
+ */
+export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOptions {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the service tasks and the internal load balancer. */
+  readonly serviceSubnets: ec2.SubnetSelection;
+  /** Subnets of the database; never public. */
+  readonly databaseSubnets: ec2.SubnetSelection;
+
+  /**
+   * Give tasks public IPs, which they need in public subnets to pull images and read secrets.
+   * Their security group still admits only the load balancer.
+   *
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+}
+
+/**
+ * The Metaflow metadata service: PostgreSQL, a Fargate service running the metadata image on port
+ * 8080 behind an internal Network Load Balancer (`http://<dns>/`, port 80), and a deploy-time schema
+ * migration. The migration endpoints (port 8082) are never started or exposed.
+ */
+export class MetaflowMetadataService extends Construct {
+  /** The PostgreSQL database. */
+  public readonly database: MetaflowDatabase;
+  /** The ECS cluster of the service (and of the migration task). */
+  public readonly cluster: ecs.Cluster;
+  /** The service's task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The metadata service container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** Security group of the service and migration tasks: port 8080 from the load balancer only. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The internal Network Load Balancer. */
+  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** Security group of the load balancer: port 80 from the peers `allowClientsFrom` names. */
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** The load balancer's listener on port 80. */
+  public readonly listener: elbv2.NetworkListener;
+  /** The target group of the service tasks. */
+  public readonly targetGroup: elbv2.NetworkTargetGroup;
+  /** The log group of the service and migration containers. */
+  public readonly logGroup: logs.LogGroup;
+  /** The one-shot task definition that runs the schema migration. */
+  public readonly migrationTaskDefinition: ecs.FargateTaskDefinition;
+  /** The deploy-time schema migration. */
+  public readonly migration: MetaflowSchemaMigration;
+  /** `http://<load balancer DNS>/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`. */
+  public readonly internalUrl: string;
+
+  constructor(scope: Construct, id: string, props: MetaflowMetadataServiceProps) {
+    super(scope, id);
+    validateServiceProps(props);
+    const assignPublicIp = props.assignPublicIp ?? false;
+    const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE);
+
+    this.database = new MetaflowDatabase(this, 'Database', { ...props.database, vpc: props.vpc, vpcSubnets: props.databaseSubnets });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: props.containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+    });
+    if (!props.containerInsights) {
+      acknowledgeRule(this.cluster, 'ECS4', 'Container Insights is opt-in (containerInsights) because it bills per metric; service logs and ECS metrics remain.');
+    }
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Metaflow metadata load balancer: HTTP from Metaflow tasks',
+      allowAllOutbound: false,
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Metaflow metadata service: port 8080 from its load balancer only',
+      allowAllOutbound: true,
+    });
+    this.securityGroup.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(SERVICE_PORT), 'Metadata load balancer');
+    this.database.allowFrom(this.securityGroup);
+
+    const environment = {
+      ...props.environment,
+      MF_METADATA_DB_HOST: this.database.hostname,
+      MF_METADATA_DB_PORT: this.database.port,
+      MF_METADATA_DB_USER: this.database.username,
+      MF_METADATA_DB_NAME: this.database.databaseName,
+      MF_METADATA_DB_SSL_MODE: props.databaseSslMode ?? 'require',
+      MF_MIGRATION_ENDPOINTS_ENABLED: '0',
+    };
+    const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.secret, 'password') };
+    const taskSize = { cpu: props.cpu ?? 256, memoryLimitMiB: props.memoryLimitMiB ?? 512 };
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
+    this.container = this.taskDefinition.addContainer('metadata', {
+      image,
+      // The image's default command also starts the migration endpoints (port 8082); run the metadata service alone.
+      command: [PYTHON, '-m', 'services.metadata_service.server'],
+      environment,
+      secrets,
+      portMappings: [{ containerPort: SERVICE_PORT }],
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'metadata' }),
+      healthCheck: {
+        command: ['CMD-SHELL', `${PYTHON} -c "import urllib.request; urllib.request.urlopen('http://localhost:${SERVICE_PORT}/ping', timeout=3)" || exit 1`],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
+    });
+
+    this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', taskSize);
+    this.migrationTaskDefinition.addContainer('migration', {
+      image,
+      command: [PYTHON, '/root/run_goose.py', '--wait', '120'],
+      environment,
+      secrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'migration' }),
+    });
+    for (const taskDefinition of [this.taskDefinition, this.migrationTaskDefinition]) {
+      acknowledgeRule(taskDefinition, 'ECS2', 'Environment variables carry only non-secret settings; the database password arrives through ECS secrets.');
+    }
+
+    this.migration = new MetaflowSchemaMigration(this, 'Migration', {
+      cluster: this.cluster,
+      taskDefinition: this.migrationTaskDefinition,
+      containerName: 'migration',
+      taskLogGroup: this.logGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.serviceSubnets,
+      securityGroups: [this.securityGroup],
+      assignPublicIp,
+      timeout: props.migrationTimeout,
+      logRetention: props.logRetention,
+    });
+    this.migration.node.addDependency(this.database.instance);
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.desiredCount ?? 1,
+      vpcSubnets: props.serviceSubnets,
+      securityGroups: [this.securityGroup],
+      assignPublicIp,
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: Duration.seconds(60),
+    });
+    // New service versions start only once the schema they expect is in place.
+    this.service.node.addDependency(this.migration);
+    if (props.maxCount !== undefined) {
+      this.service.autoScaleTaskCount({ minCapacity: props.desiredCount ?? 1, maxCapacity: props.maxCount })
+        .scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
+    }
+
+    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: props.serviceSubnets,
+      internetFacing: false,
+      securityGroups: [this.loadBalancerSecurityGroup],
+      // API Gateway reaches the load balancer through a VPC link (PrivateLink), whose traffic carries no VPC source.
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
+    });
+    this.loadBalancerSecurityGroup.connections.allowTo(this.securityGroup, ec2.Port.tcp(SERVICE_PORT), 'Metadata service tasks');
+    acknowledgeRule(this.loadBalancer, 'ELB2', 'Network Load Balancers write access logs only for TLS listeners; this one forwards plain TCP inside the VPC.');
+    this.listener = this.loadBalancer.addListener('Http', { port: LISTENER_PORT, protocol: elbv2.Protocol.TCP });
+    this.targetGroup = this.listener.addTargets('Service', {
+      port: SERVICE_PORT,
+      protocol: elbv2.Protocol.TCP,
+      targets: [this.service.loadBalancerTarget({ containerName: 'metadata', containerPort: SERVICE_PORT })],
+      deregistrationDelay: Duration.seconds(15),
+      healthCheck: { protocol: elbv2.Protocol.HTTP, path: '/ping', port: String(SERVICE_PORT), interval: Duration.seconds(15) },
+    });
+    this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;
+  }
+
+  /** Lets `peer` (for example Batch compute) call the service through `internalUrl`. */
+  public allowClientsFrom(peer: ec2.IConnectable): void {
+    this.loadBalancerSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
+  }
+}
+
+function validateServiceProps(props: MetaflowMetadataServiceProps): void {
+  const errors = new PropErrors('MetaflowMetadataService');
+  const cpu = props.cpu ?? 256;
+  const memory = props.memoryLimitMiB ?? 512;
+  const memoryRange = FARGATE_MEMORY[cpu];
+  errors.check(memoryRange !== undefined, 'cpu', `${cpu} is not a Fargate CPU size`, `use one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+  if (memoryRange) {
+    errors.check(memory >= memoryRange[0] && memory <= memoryRange[1], 'memoryLimitMiB', `${memory} MiB does not fit cpu ${cpu}`,
+      `use ${memoryRange[0]} to ${memoryRange[1]} MiB for cpu ${cpu}`);
+  }
+  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`,
+    'run at least one task; the metadata service must be up for flows to run');
+  const desired = props.desiredCount ?? 1;
+  errors.check(props.maxCount === undefined || (Number.isInteger(props.maxCount) && props.maxCount > desired), 'maxCount',
+    `(${props.maxCount}) must be a whole number above desiredCount (${desired})`, 'raise maxCount, or leave it unset for a fixed task count');
+  errors.check(props.targetCpuUtilizationPercent === undefined || props.maxCount !== undefined, 'targetCpuUtilizationPercent',
+    'is set but auto scaling is off', 'set maxCount too');
+  errors.check(isIntegerInRange(props.targetCpuUtilizationPercent, 10, 90), 'targetCpuUtilizationPercent',
+    `must be a whole number from 10 to 90, got ${props.targetCpuUtilizationPercent}`, 'use 60');
+  errors.check(props.databaseSslMode === undefined || SSL_MODES.includes(props.databaseSslMode), 'databaseSslMode',
+    `'${props.databaseSslMode}' fails against RDS PostgreSQL 15+, which requires SSL`, `use one of ${SSL_MODES.join(', ')}`);
+  const reserved = Object.keys(props.environment ?? {}).filter((key) => MANAGED_VARIABLES.includes(key));
+  errors.check(reserved.length === 0, 'environment', `sets ${reserved.join(', ')}, which the platform manages`,
+    'use databaseSslMode or the database options instead');
+  errors.throwIfAny();
+}

@@ -1,0 +1,197 @@
+import { App, aws_ec2 as ec2, aws_ecs as ecs, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from '../../src';
+
+type Customize = (service: MetaflowMetadataService, stack: Stack) => void;
+
+interface Built {
+  readonly stack: Stack;
+  readonly service: MetaflowMetadataService;
+  readonly template: Template;
+}
+
+function build(options: MetaflowMetadataServiceOptions = {}, customize?: Customize): Built {
+  const stack = new Stack(new App(), 'Test');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const service = new MetaflowMetadataService(stack, 'Metadata', {
+    vpc,
+    serviceSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    databaseSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    assignPublicIp: true,
+    ...options,
+  });
+  customize?.(service, stack);
+  return { stack, service, template: Template.fromStack(stack) };
+}
+
+function containerOf(template: Template, name: string): any {
+  const definitions = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+  return definitions.flatMap((definition) => definition.Properties.ContainerDefinitions).find((container) => container.Name === name);
+}
+
+function environmentOf(container: any): Record<string, unknown> {
+  return Object.fromEntries(container.Environment.map((variable: any) => [variable.Name, variable.Value]));
+}
+
+describe('MetaflowMetadataService', () => {
+  const { template, stack, service } = build();
+
+  test('runs the pinned upstream image, the metadata server alone, right-sized', () => {
+    const container = containerOf(template, 'metadata');
+    expect(container.Image).toBe('netflixoss/metaflow_metadata_service:v2.5.1');
+    expect(container.Command).toEqual(['/opt/latest/bin/python3', '-m', 'services.metadata_service.server']);
+    expect(container.PortMappings).toEqual([{ ContainerPort: 8080, Protocol: 'tcp' }]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512', RequiresCompatibilities: ['FARGATE'] });
+  });
+
+  test('database settings come as environment, the password only through ECS secrets', () => {
+    const container = containerOf(template, 'metadata');
+    const environment = environmentOf(container);
+    expect(Object.keys(environment)).toEqual(expect.arrayContaining([
+      'MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_NAME', 'MF_METADATA_DB_SSL_MODE',
+    ]));
+    expect(environment.MF_METADATA_DB_SSL_MODE).toBe('require');
+    expect(environment.MF_METADATA_DB_USER).toBe('metaflow');
+    expect(environment).not.toHaveProperty('MF_METADATA_DB_PSWD');
+    expect(container.Secrets).toHaveLength(1);
+    expect(container.Secrets[0].Name).toBe('MF_METADATA_DB_PSWD');
+    expect(stack.resolve(container.Secrets[0].ValueFrom)).toEqual({ 'Fn::Join': ['', [{ Ref: expect.any(String) }, ':password::']] });
+  });
+
+  test('container health check pings /ping', () => {
+    const container = containerOf(template, 'metadata');
+    expect(container.HealthCheck.Command[0]).toBe('CMD-SHELL');
+    expect(container.HealthCheck.Command[1]).toContain('http://localhost:8080/ping');
+  });
+
+  test('service: circuit breaker with rollback, zero-downtime deployment, public IP in public subnets', () => {
+    template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: 1,
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200,
+      }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+    });
+  });
+
+  test('logs are kept for a month', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    const container = containerOf(template, 'metadata');
+    expect(container.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: stack.getLogicalId(service.logGroup.node.defaultChild as any) });
+  });
+
+  test('internal NLB: listener 80 forwards to 8080, health check /ping, URL http://<dns>/', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8080, Protocol: 'TCP', TargetType: 'ip', HealthCheckProtocol: 'HTTP', HealthCheckPath: '/ping', HealthCheckPort: '8080',
+    });
+    expect(stack.resolve(service.internalUrl)).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(service.loadBalancer.node.defaultChild as any), 'DNSName'] }, '/']],
+    });
+  });
+
+  test('only the load balancer reaches port 8080; nothing opens the migration port 8082', () => {
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')) as any[];
+    const logicalIdOf = (construct: { node: { defaultChild?: any } }) => stack.getLogicalId(construct.node.defaultChild);
+    const toService = ingress.filter((rule) => JSON.stringify(rule.Properties.GroupId).includes(logicalIdOf(service.securityGroup)));
+    expect(toService).toHaveLength(1);
+    expect(toService[0].Properties).toMatchObject({ FromPort: 8080, ToPort: 8080 });
+    expect(JSON.stringify(toService[0].Properties.SourceSecurityGroupId)).toContain(logicalIdOf(service.loadBalancerSecurityGroup));
+    const everything = JSON.stringify(template.toJSON());
+    expect(everything).not.toMatch(/"(FromPort|ToPort|ContainerPort|Port)":\s*8082/);
+    expect(environmentOf(containerOf(template, 'metadata')).MF_MIGRATION_ENDPOINTS_ENABLED).toBe('0');
+  });
+
+  test('the load balancer admits nobody until allowClientsFrom', () => {
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 80 }, 0);
+    let clients: ec2.SecurityGroup | undefined;
+    const built = build({}, (metadata, scope) => {
+      clients = new ec2.SecurityGroup(scope, 'Clients', { vpc: metadata.cluster.vpc });
+      metadata.allowClientsFrom(clients);
+    });
+    built.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 80, ToPort: 80, SourceSecurityGroupId: { 'Fn::GetAtt': [built.stack.getLogicalId(clients!.node.defaultChild as any), 'GroupId'] },
+    });
+  });
+
+  test('the database admits the service security group', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(service.securityGroup.node.defaultChild as any), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [stack.getLogicalId(service.database.securityGroup.node.defaultChild as any), 'GroupId'] },
+    });
+  });
+
+  test('migration: a one-shot task running run_goose.py, run by a custom resource that the service waits for', () => {
+    const migration = containerOf(template, 'migration');
+    expect(migration.Command).toEqual(['/opt/latest/bin/python3', '/root/run_goose.py', '--wait', '120']);
+    expect(migration.Image).toBe('netflixoss/metaflow_metadata_service:v2.5.1');
+    expect(environmentOf(migration)).toEqual(environmentOf(containerOf(template, 'metadata')));
+    const migrationId = stack.getLogicalId(service.migration.resource.node.defaultChild as any);
+    template.hasResource('Custom::MetaflowSchemaMigration', {
+      Properties: Match.objectLike({
+        TaskDefinition: { Ref: stack.getLogicalId(service.migrationTaskDefinition.node.defaultChild as any) },
+        ContainerName: 'migration',
+        AssignPublicIp: 'ENABLED',
+        TimeoutSeconds: 600,
+      }),
+      DependsOn: Match.arrayWith([stack.getLogicalId(service.database.instance.node.defaultChild as any)]),
+    });
+    template.hasResource('AWS::ECS::Service', { DependsOn: Match.arrayWith([migrationId]) });
+  });
+
+  test('a new image changes the migration task definition, so the migration runs again before the service updates', () => {
+    const image = (tag: string) => ecs.ContainerImage.fromRegistry(`netflixoss/metaflow_metadata_service:${tag}`);
+    const a = build({ image: image('v2.5.1') }).template;
+    const b = build({ image: image('v2.6.0') }).template;
+    expect(containerOf(a, 'migration').Image).not.toEqual(containerOf(b, 'migration').Image);
+    expect(containerOf(b, 'migration').Image).toBe('netflixoss/metaflow_metadata_service:v2.6.0');
+  });
+
+  test('options: size, count, auto scaling, SSL mode, extra environment, retention, timeout, Container Insights', () => {
+    const { template: custom } = build({
+      cpu: 512,
+      memoryLimitMiB: 2048,
+      desiredCount: 2,
+      maxCount: 4,
+      targetCpuUtilizationPercent: 50,
+      databaseSslMode: 'verify-full',
+      environment: { MF_METADATA_DB_POOL_MAX: '20' },
+      logRetention: 7,
+      migrationTimeout: Duration.minutes(5),
+      containerInsights: true,
+    });
+    custom.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '2048' });
+    custom.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
+    custom.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
+    custom.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 50 }),
+    });
+    const environment = environmentOf(containerOf(custom, 'metadata'));
+    expect(environment.MF_METADATA_DB_SSL_MODE).toBe('verify-full');
+    expect(environment.MF_METADATA_DB_POOL_MAX).toBe('20');
+    custom.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    custom.hasResourceProperties('Custom::MetaflowSchemaMigration', { TimeoutSeconds: 300 });
+    custom.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  test.each<[string, MetaflowMetadataServiceOptions, RegExp]>([
+    ['odd cpu', { cpu: 300 }, /cpu: 300 is not a Fargate CPU size/],
+    ['memory not fitting cpu', { cpu: 256, memoryLimitMiB: 4096 }, /memoryLimitMiB: 4096 MiB does not fit cpu 256. Fix: use 512 to 2048 MiB/],
+    ['no tasks', { desiredCount: 0 }, /desiredCount: must be a whole number >= 1, got 0/],
+    ['max below desired', { desiredCount: 2, maxCount: 2 }, /maxCount: \(2\) must be a whole number above desiredCount \(2\)/],
+    ['target without max', { targetCpuUtilizationPercent: 50 }, /targetCpuUtilizationPercent: is set but auto scaling is off/],
+    ['SSL off', { databaseSslMode: 'disable' }, /databaseSslMode: 'disable' fails against RDS PostgreSQL 15\+/],
+    ['managed variable', { environment: { MF_METADATA_DB_HOST: 'elsewhere' } }, /environment: sets MF_METADATA_DB_HOST, which the platform manages/],
+    ['long migration', { migrationTimeout: Duration.minutes(20) }, /timeout: 20 minutes exceeds 13 minutes/],
+  ])('rejects %s', (_name, options, message) => {
+    expect(() => build(options)).toThrow(message);
+  });
+});
