@@ -1,16 +1,11 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { publicAndIsolatedVpc } from './public-and-isolated-vpc';
 import { MetaflowDatabase, MetaflowDatabaseOptions } from '../../src';
 
 function build(options: MetaflowDatabaseOptions = {}): { stack: Stack; database: MetaflowDatabase; template: Template } {
   const stack = new Stack(new App(), 'Test');
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'Database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = publicAndIsolatedVpc(stack);
   const database = new MetaflowDatabase(stack, 'Database', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, ...options });
   return { stack, database, template: Template.fromStack(stack) };
 }

@@ -1,5 +1,6 @@
 import { App, aws_ec2 as ec2, aws_ecs as ecs, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { publicAndIsolatedVpc } from './public-and-isolated-vpc';
 import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from '../../src';
 
 type Customize = (service: MetaflowMetadataService, stack: Stack) => void;
@@ -12,13 +13,7 @@ interface Built {
 
 function build(options: MetaflowMetadataServiceOptions = {}, customize?: Customize): Built {
   const stack = new Stack(new App(), 'Test');
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
-      { name: 'Database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ],
-  });
+  const vpc = publicAndIsolatedVpc(stack);
   const service = new MetaflowMetadataService(stack, 'Metadata', {
     vpc,
     serviceSubnets: { subnetType: ec2.SubnetType.PUBLIC },
