@@ -169,6 +169,8 @@ export class MetaflowMetadataService extends Construct {
   public readonly migration: MetaflowSchemaMigration;
   /** `http://<load balancer DNS>/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`. */
   public readonly internalUrl: string;
+  /** The task count auto scaling, when `maxCount` is set. */
+  public readonly scaling?: ecs.ScalableTaskCount;
 
   constructor(scope: Construct, id: string, props: MetaflowMetadataServiceProps) {
     super(scope, id);
@@ -273,8 +275,8 @@ export class MetaflowMetadataService extends Construct {
     // New service versions start only once the schema they expect is in place.
     this.service.node.addDependency(this.migration);
     if (props.maxCount !== undefined) {
-      this.service.autoScaleTaskCount({ minCapacity: props.desiredCount ?? 1, maxCapacity: props.maxCount })
-        .scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
+      this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.desiredCount ?? 1, maxCapacity: props.maxCount });
+      this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
     }
 
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
