@@ -32,7 +32,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     module: 'cdk_metaflow_platform',
   },
 
-  devDeps: ['cdk-nag@^3.0.2', 'ts-node@^10'],
+  // integ-runner 2.197.10 is the newest; it reads cloud-assembly schema 53 (aws-cdk-lib 2.245-2.257).
+  devDeps: ['cdk-nag@^3.0.2', 'ts-node@^10', '@aws-cdk/integ-runner@2.197.10', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0'],
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -54,10 +55,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
   },
 
-  gitignore: ['cdk.out', '.venv', '/.tmp', '__pycache__', '.pytest_cache'],
+  gitignore: ['/cdk.out', '/.venv', '/.tmp', '__pycache__', '.pytest_cache'],
 });
 
-for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', 'cdk.out', '/.venv/']) {
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '*.snapshot/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -106,6 +107,25 @@ const pythonTest = project.addTask('test:python', {
     { exec: `${python} -m pytest -q test/python` },
   ],
 });
+
+// integ-runner: offline it verifies the committed snapshots (test/integ.*.ts.snapshot) and fails on drift.
+const integEnv = { TS_NODE_TRANSPILE_ONLY: '1' };
+const integ = project.addTask('integ', {
+  description: 'Verify the integration test snapshots (offline)',
+  env: integEnv,
+  exec: 'integ-runner --language typescript --directory test',
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration test snapshots without deploying (no AWS account needed)',
+  env: integEnv,
+  exec: 'integ-runner --language typescript --directory test --update-on-failed --dry-run',
+});
+project.addTask('integ:deploy', {
+  description: 'Deploy every integration test to AWS, run its assertions, destroy it and update the snapshots (needs credentials)',
+  env: integEnv,
+  exec: 'integ-runner --language typescript --directory test --update-on-failed',
+});
+project.testTask.spawn(integ);
 
 project.addTask('check', {
   description: 'Everything CI runs: build (compile, lint, unit tests, API.md, npm package), Python package, cfn-lint, Python tests',

@@ -65,7 +65,7 @@ export interface MetaflowDatabaseOptions {
   /**
    * Protect the database from deletion.
    *
-   * @default true
+   * @default - true, unless `removalPolicy` is `RemovalPolicy.DESTROY`
    */
   readonly deletionProtection?: boolean;
 
@@ -149,7 +149,7 @@ export class MetaflowDatabase extends Construct {
       multiAz: props.multiAz ?? false,
       backupRetention: props.backupRetention ?? Duration.days(7),
       deleteAutomatedBackups: false,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       removalPolicy,

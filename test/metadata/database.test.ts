@@ -106,6 +106,13 @@ describe('MetaflowDatabase', () => {
     template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
   });
 
+  test('RemovalPolicy.DESTROY also turns deletion protection off, so the deletion can succeed', () => {
+    build({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtection: false }),
+    });
+  });
+
   test.each<[string, MetaflowDatabaseOptions, RegExp]>([
     ['PostgreSQL 14', { engineVersion: rds.PostgresEngineVersion.VER_14 }, /engineVersion: PostgreSQL 14 is older than 15/],
     ['tiny storage', { allocatedStorageGiB: 10 }, /allocatedStorageGiB: must be a whole number from 20 to 65536, got 10/],
