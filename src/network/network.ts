@@ -1,4 +1,4 @@
-import { aws_ec2 as ec2, aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_logs as logs, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
@@ -18,7 +18,7 @@ export interface MetaflowNetworkOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Number of Availability Zones of a new VPC.
+   * Number of Availability Zones of a new VPC; at least 2, which the database's subnet group needs.
    *
    * @default 2
    */
@@ -112,6 +112,11 @@ export class MetaflowNetwork extends Construct {
     this.computeSubnetsArePublic = compute.isPublic;
     this.databaseSubnets = databaseSubnetsOf(this.vpc, props.databaseSubnets, placementErrors);
     placementErrors.throwIfAny();
+    const databaseZones = this.vpc.selectSubnets(this.databaseSubnets).availabilityZones;
+    placementErrors.check(databaseZones.some((zone) => Token.isUnresolved(zone)) || new Set(databaseZones).size >= 2, 'databaseSubnets',
+      `cover ${new Set(databaseZones).size} Availability Zone(s), but the metadata database needs subnets in two`,
+      'select database subnets in at least two Availability Zones');
+    placementErrors.throwIfAny();
 
     if (props.s3GatewayEndpoint ?? !adopted) {
       const subnets = [...this.vpc.publicSubnets, ...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets];
@@ -168,7 +173,8 @@ function validateNetworkProps(props: MetaflowNetworkOptions): void {
     errors.check(!adopted || value === undefined, prop, 'only shapes a new VPC but `vpc` adopts an existing one', `remove \`${prop}\` or \`vpc\``);
   }
   errors.check(isIntegerInRange(props.natGateways, 0), 'natGateways', `must be a whole number >= 0, got ${props.natGateways}`, 'use 0 (no NAT, compute in public subnets) or more');
-  errors.check(isIntegerInRange(props.maxAzs, 1), 'maxAzs', `must be a whole number >= 1, got ${props.maxAzs}`, 'use 2 or more for resilience');
+  errors.check(isIntegerInRange(props.maxAzs, 2), 'maxAzs', `must be a whole number >= 2, got ${props.maxAzs}`,
+    'use 2 or more: the metadata database needs subnets in two Availability Zones');
   errors.check(props.natGateways === undefined || props.maxAzs === undefined || props.natGateways <= props.maxAzs,
     'natGateways', `(${props.natGateways}) exceeds maxAzs (${props.maxAzs})`, 'use at most one NAT gateway per Availability Zone');
   errors.check(adopted || props.flowLogs !== false || props.flowLogRetention === undefined,

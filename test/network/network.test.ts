@@ -124,6 +124,13 @@ describe('MetaflowNetwork adopting a VPC', () => {
       .toThrow(/vpc: has neither private subnets with egress nor public subnets.*Fix: pass `computeSubnets`/s);
   });
 
+  test('rejects database subnets in a single Availability Zone', () => {
+    const stack = newStack();
+    const vpc = importedVpc(stack, { public: true, private: true, isolated: true });
+    expect(() => new MetaflowNetwork(stack, 'Network', { vpc, databaseSubnets: { subnets: [vpc.isolatedSubnets[0]] } }))
+      .toThrow(/databaseSubnets: cover 1 Availability Zone\(s\), but the metadata database needs subnets in two/);
+  });
+
   test('rejects database subnets that are public', () => {
     const stack = newStack();
     expect(() => new MetaflowNetwork(stack, 'Network', {
@@ -153,13 +160,14 @@ describe('MetaflowNetwork prop validation', () => {
     expect(message).toContain('maxAzs: only shapes a new VPC');
     expect(message).toContain('cidr: only shapes a new VPC');
     expect(message).toContain('natGateways: must be a whole number >= 0, got -1');
-    expect(message).toContain('maxAzs: must be a whole number >= 1, got 0');
+    expect(message).toContain('maxAzs: must be a whole number >= 2, got 0');
   });
 
   test.each([
     [{ natGateways: -1 }, /natGateways: must be a whole number >= 0, got -1/],
     [{ natGateways: 1.5 }, /natGateways: must be a whole number >= 0, got 1.5/],
     [{ natGateways: 3, maxAzs: 2 }, /natGateways: \(3\) exceeds maxAzs \(2\)/],
+    [{ maxAzs: 1 }, /maxAzs: must be a whole number >= 2, got 1\. Fix: use 2 or more: the metadata database needs subnets in two Availability Zones/],
     [{ flowLogs: false, flowLogRetention: 7 }, /flowLogRetention: is set but `flowLogs` is false/],
   ])('rejects %j', (props, message) => {
     expect(() => new MetaflowNetwork(newStack(), 'Network', props)).toThrow(message);
