@@ -283,6 +283,8 @@ export class MetaflowMetadataService extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.serviceSubnets,
       internetFacing: false,
+      // One task serves every zone; without cross-zone routing, callers in the other zone would find no target.
+      crossZoneEnabled: true,
       securityGroups: [this.loadBalancerSecurityGroup],
       // API Gateway reaches the load balancer through a VPC link (PrivateLink), whose traffic carries no VPC source.
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
@@ -295,6 +297,8 @@ export class MetaflowMetadataService extends Construct {
       protocol: elbv2.Protocol.TCP,
       targets: [this.service.loadBalancerTarget({ containerName: 'metadata', containerPort: SERVICE_PORT })],
       deregistrationDelay: Duration.seconds(15),
+      // Tasks must see the load balancer as the source: their security group admits only its security group.
+      preserveClientIp: false,
       healthCheck: { protocol: elbv2.Protocol.HTTP, path: '/ping', port: String(SERVICE_PORT), interval: Duration.seconds(15) },
     });
     this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;

@@ -83,10 +83,20 @@ describe('MetaflowMetadataService', () => {
   });
 
   test('internal NLB: listener 80 forwards to 8080, health check /ping, URL http://<dns>/', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      Type: 'network',
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
+    });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      Port: 8080, Protocol: 'TCP', TargetType: 'ip', HealthCheckProtocol: 'HTTP', HealthCheckPath: '/ping', HealthCheckPort: '8080',
+      Port: 8080,
+      Protocol: 'TCP',
+      TargetType: 'ip',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: '/ping',
+      HealthCheckPort: '8080',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]),
     });
     expect(stack.resolve(service.internalUrl)).toEqual({
       'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(service.loadBalancer.node.defaultChild as any), 'DNSName'] }, '/']],
