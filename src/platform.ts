@@ -80,6 +80,14 @@ export interface MetaflowPlatformProps {
   readonly api?: MetaflowApiOptions;
 
   /**
+   * Set the retention of the account's shared Batch job log group `/aws/batch/job` (see
+   * `MetaflowBatchOptions.jobLogRetention`: it affects every Batch job in the account and region).
+   *
+   * @default - left as it is
+   */
+  readonly batchJobLogRetention?: logs.RetentionDays;
+
+  /**
    * Provide what `metaflow step-functions create` needs (state table, roles, log group).
    *
    * @default true
@@ -164,6 +172,7 @@ export class MetaflowPlatform extends Construct {
       computeEnvironments: props.computeEnvironments,
       jobQueues: props.jobQueues,
       defaultJobQueue: props.defaultJobQueue,
+      jobLogRetention: props.batchJobLogRetention,
     });
     this.datastore.grantReadWrite(this.batch.jobRole);
     this.metadata.allowClientsFrom(this.batch.securityGroup);

@@ -1,4 +1,4 @@
-import { aws_batch as batch, aws_ec2 as ec2, Size, Stack, StackProps } from 'aws-cdk-lib';
+import { aws_batch as batch, aws_ec2 as ec2, aws_logs as logs, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ComputeEnvironmentKind, MetaflowPlatform } from '../../src';
 
@@ -27,6 +27,8 @@ export class FullPlatformStack extends Stack {
       ],
       jobQueues: [{ name: 'spot-with-fallback', computeEnvironments: ['spot', 'cpu'] }],
       defaultJobQueue: 'cpu',
+      // This account runs only Metaflow on Batch, so the shared job log group may expire logs too.
+      batchJobLogRetention: logs.RetentionDays.THREE_MONTHS,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, Stack } from 'aws-cdk-lib';
+import { ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { isFargateKind, validateBatchProps } from './batch-props-validation';
 import { MetaflowComputeEnvironment } from './compute-environment';
@@ -34,6 +34,15 @@ export interface MetaflowBatchOptions {
    * @default - the first environment's queue, else the first combined queue
    */
   readonly defaultJobQueue?: string;
+
+  /**
+   * Set the retention of `/aws/batch/job`, where Batch jobs log unless a job definition says
+   * otherwise. That log group is shared by every Batch job in the account and region, so this
+   * changes it for all of them (and creates it if missing); it is kept when the stack is deleted.
+   *
+   * @default - the log group is left as it is (Batch creates it without retention: logs never expire)
+   */
+  readonly jobLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -70,6 +79,8 @@ export class MetaflowBatch extends Construct {
   public readonly instanceRole?: iam.Role;
   /** The ECS task execution role Fargate jobs need (`METAFLOW_ECS_FARGATE_EXECUTION_ROLE`), when any Fargate environment exists. */
   public readonly executionRole?: iam.Role;
+  /** The retention setting of `/aws/batch/job`, when `jobLogRetention` is set. */
+  public readonly jobLogRetention?: logs.LogRetention;
 
   private readonly queuesByName = new Map<string, batch.JobQueue>();
 
@@ -97,6 +108,9 @@ export class MetaflowBatch extends Construct {
     });
     this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [jobLogStreams] }));
     acknowledgeWildcardResources(this.jobRole, [jobLogStreams], 'Batch names a log stream per job attempt; the grant is limited to the Batch job log group.');
+    if (props.jobLogRetention !== undefined) {
+      this.jobLogRetention = this.setJobLogRetention(props.jobLogRetention, jobLogStreams);
+    }
 
     if (environmentOptions.some((options) => !isFargateOptions(options))) {
       this.instanceRole = roleWithManagedPolicy(this, 'InstanceRole', 'ec2.amazonaws.com',
@@ -140,6 +154,22 @@ export class MetaflowBatch extends Construct {
     }
     this.jobQueues = [...this.queuesByName.values()];
     this.defaultJobQueue = this.jobQueue(props.defaultJobQueue ?? queueSpecs[0].name);
+  }
+
+  private setJobLogRetention(retention: logs.RetentionDays, jobLogGroupArn: string): logs.LogRetention {
+    const policyName = 'service-role/AWSLambdaBasicExecutionRole';
+    const basicExecution = iam.ManagedPolicy.fromAwsManagedPolicyName(policyName);
+    const role = new iam.Role(this, 'JobLogRetentionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Sets the retention of the Batch job log group',
+      managedPolicies: [basicExecution],
+    });
+    // The function creates the group when no Batch job has run yet.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [jobLogGroupArn] }));
+    acknowledgeWildcardResources(role, [jobLogGroupArn], 'The ARN form of one log group (/aws/batch/job) ends in :*; no other group is reachable.');
+    acknowledgeWildcardResources(role, ['*'], 'aws-cdk-lib\'s LogRetention grants its function Put/DeleteRetentionPolicy on *; it is only ever asked about /aws/batch/job.');
+    acknowledgeManagedPolicy(role, basicExecution.managedPolicyArn, `${policyName} only lets the function write its own logs.`);
+    return new logs.LogRetention(this, 'JobLogRetention', { logGroupName: BATCH_JOB_LOG_GROUP, retention, role });
   }
 
   /** The job queue of an environment or combined queue, by name. */

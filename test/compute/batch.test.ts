@@ -1,4 +1,4 @@
-import { App, aws_batch as batch, aws_ec2 as ec2, Size, Stack } from 'aws-cdk-lib';
+import { App, aws_batch as batch, aws_ec2 as ec2, aws_logs as logs, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ComputeEnvironmentKind, MetaflowBatch, MetaflowBatchOptions } from '../../src';
 
@@ -226,6 +226,23 @@ describe('MetaflowBatch at scale', () => {
   test('Fargate environments are replaced when a change needs it', () => {
     build({ computeEnvironments: [{ name: 'f', kind: ComputeEnvironmentKind.FARGATE }] }).template
       .hasResourceProperties('AWS::Batch::ComputeEnvironment', { ReplaceComputeEnvironment: true });
+  });
+
+  test('leaves the shared /aws/batch/job log group alone by default', () => {
+    const { template, batch: mfBatch } = build();
+    template.resourceCountIs('Custom::LogRetention', 0);
+    expect(mfBatch.jobLogRetention).toBeUndefined();
+  });
+
+  test('jobLogRetention sets the retention of /aws/batch/job through a role that may create only that group', () => {
+    const { template, stack } = build({ jobLogRetention: logs.RetentionDays.THREE_MONTHS });
+    template.hasResourceProperties('Custom::LogRetention', { LogGroupName: '/aws/batch/job', RetentionInDays: 90 });
+    const role = stack.node.findChild('Batch').node.findChild('JobLogRetentionRole') as any;
+    const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as any[])
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: stack.getLogicalId(role.node.defaultChild) }]))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const create = statements.find((statement) => statement.Action === 'logs:CreateLogGroup');
+    expect(JSON.stringify(create.Resource)).toMatch(/:log-group:\/aws\/batch\/job:\*"\]\]\}$/);
   });
 
   test('jobQueue() names the known queues for an unknown name', () => {

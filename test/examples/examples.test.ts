@@ -186,6 +186,10 @@ describe('full example', () => {
     expect(descriptions.filter((description) => description.startsWith('AWS Batch job queue '))).toHaveLength(5);
   });
 
+  test('expires the shared Batch job logs after three months', () => {
+    template.hasResourceProperties('Custom::LogRetention', { LogGroupName: '/aws/batch/job', RetentionInDays: 90 });
+  });
+
   test('puts compute in private subnets behind the NAT gateway', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
