@@ -157,18 +157,12 @@ export class MetaflowBatch extends Construct {
   }
 
   private setJobLogRetention(retention: logs.RetentionDays, jobLogGroupArn: string): logs.LogRetention {
-    const policyName = 'service-role/AWSLambdaBasicExecutionRole';
-    const basicExecution = iam.ManagedPolicy.fromAwsManagedPolicyName(policyName);
-    const role = new iam.Role(this, 'JobLogRetentionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Sets the retention of the Batch job log group',
-      managedPolicies: [basicExecution],
-    });
+    const role = roleWithManagedPolicy(this, 'JobLogRetentionRole', 'lambda.amazonaws.com',
+      'Sets the retention of the Batch job log group', 'service-role/AWSLambdaBasicExecutionRole');
     // The function creates the group when no Batch job has run yet.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [jobLogGroupArn] }));
     acknowledgeWildcardResources(role, [jobLogGroupArn], 'The ARN form of one log group (/aws/batch/job) ends in :*; no other group is reachable.');
     acknowledgeWildcardResources(role, ['*'], 'aws-cdk-lib\'s LogRetention grants its function Put/DeleteRetentionPolicy on *; it is only ever asked about /aws/batch/job.');
-    acknowledgeManagedPolicy(role, basicExecution.managedPolicyArn, `${policyName} only lets the function write its own logs.`);
     return new logs.LogRetention(this, 'JobLogRetention', { logGroupName: BATCH_JOB_LOG_GROUP, retention, role });
   }
 
@@ -202,6 +196,6 @@ function isFargateOptions(options: MetaflowComputeEnvironmentOptions): boolean {
 function roleWithManagedPolicy(scope: Construct, id: string, servicePrincipal: string, description: string, policyName: string): iam.Role {
   const policy = iam.ManagedPolicy.fromAwsManagedPolicyName(policyName);
   const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal(servicePrincipal), description, managedPolicies: [policy] });
-  acknowledgeManagedPolicy(role, policy.managedPolicyArn, `${policyName} is the policy AWS maintains for this role; a copy would drift as the service evolves.`);
+  acknowledgeManagedPolicy(role, policyName, `${policyName} is the policy AWS maintains for this role; a copy would drift as the service evolves.`);
   return role;
 }

@@ -170,7 +170,7 @@ export class MetaflowApi extends Construct {
     acknowledgeRule(this.restApi, 'APIG3', 'WAF is left to the account (about $5 a month per web ACL); use allowedCidrs to restrict callers.');
     if (cloudWatchRole) {
       const role = this.restApi.node.findChild('CloudWatchRole') as iam.Role;
-      acknowledgeManagedPolicy(role, iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs').managedPolicyArn,
+      acknowledgeManagedPolicy(role, 'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
         'API Gateway\'s account-level logging role uses the AWS managed policy made for it.');
     }
   }

@@ -5,7 +5,9 @@ import {
 import { Construct } from 'constructs';
 import { SCHEMA_MIGRATION_HANDLER } from './schema-migration-handler';
 import { acknowledgeManagedPolicy, acknowledgeRule, acknowledgeWildcardResources } from '../private/nag';
+import { PropErrors } from '../private/prop-errors';
 
+const LAMBDA_BASIC_EXECUTION = 'service-role/AWSLambdaBasicExecutionRole';
 /** The Lambda function's own limit, less a margin for starting the task and reporting back. */
 const MAX_MIGRATION_TIMEOUT = Duration.minutes(13);
 
@@ -60,10 +62,10 @@ export class MetaflowSchemaMigration extends Construct {
   constructor(scope: Construct, id: string, props: MetaflowSchemaMigrationProps) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(10);
-    if (!timeout.isUnresolved() && timeout.toSeconds() > MAX_MIGRATION_TIMEOUT.toSeconds()) {
-      throw new Error(`Invalid MetaflowSchemaMigration props (1 problem(s)):\n  - timeout: ${timeout.toHumanString()} exceeds 13 minutes, `
-        + 'the most a deploy-time Lambda can wait. Fix: use at most Duration.minutes(13).');
-    }
+    const errors = new PropErrors('MetaflowSchemaMigration');
+    errors.check(timeout.isUnresolved() || timeout.toSeconds() <= MAX_MIGRATION_TIMEOUT.toSeconds(), 'timeout',
+      `${timeout.toHumanString()} exceeds 13 minutes, the most a deploy-time Lambda can wait`, 'use at most Duration.minutes(13)');
+    errors.throwIfAny();
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     this.handler = new lambda.Function(this, 'Handler', {
@@ -78,8 +80,7 @@ export class MetaflowSchemaMigration extends Construct {
     const tasks = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.cluster.clusterName}/*` });
     this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [tasks] }));
     acknowledgeWildcardResources(this.handler.role, [tasks], 'Task ids are assigned at run time; the grant covers tasks of the platform\'s cluster only.');
-    acknowledgeManagedPolicy(this.handler.role!, iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole').managedPolicyArn,
-      'The AWS managed basic execution policy only lets the function write its own logs.');
+    acknowledgeManagedPolicy(this.handler.role!, LAMBDA_BASIC_EXECUTION, 'The AWS managed basic execution policy only lets the function write its own logs.');
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.handler,
@@ -108,7 +109,7 @@ export class MetaflowSchemaMigration extends Construct {
 
 function acknowledgeProviderFindings(provider: cr.Provider): void {
   const framework = provider.node.findChild('framework-onEvent') as lambda.Function;
-  acknowledgeManagedPolicy(framework.role!, iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole').managedPolicyArn,
+  acknowledgeManagedPolicy(framework.role!, LAMBDA_BASIC_EXECUTION,
     'The custom resource framework function writes only its own logs with the AWS managed basic execution policy.');
   acknowledgeWildcardResources(framework.role, [`${provider.onEventHandler.functionArn}:*`],
     'The framework invokes any published version of the migration handler, which the provider owns alone.');

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { aws_iam as iam, Stack, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 
 /*
@@ -38,9 +38,10 @@ export function acknowledgeWildcardActions(grantee: unknown, actions: string[], 
   }
 }
 
-/** Acknowledges the IAM4 finding for an AWS managed policy attached to `role`. */
-export function acknowledgeManagedPolicy(role: IConstruct, managedPolicyArn: string, reason: string): void {
-  acknowledge(role, `AwsSolutions-IAM4[Policy::${flatten(Stack.of(role).resolve(managedPolicyArn))}]`, reason);
+/** Acknowledges the IAM4 finding for the AWS managed policy `policyName` (e.g. 'service-role/X') attached to `role`. */
+export function acknowledgeManagedPolicy(role: IConstruct, policyName: string, reason: string): void {
+  const arn = iam.ManagedPolicy.fromAwsManagedPolicyName(policyName).managedPolicyArn;
+  acknowledge(role, `AwsSolutions-IAM4[Policy::${flatten(Stack.of(role).resolve(arn))}]`, reason);
 }
 
 /** Renders a resolved CloudFormation value the way cdk-nag names it in finding ids. */
