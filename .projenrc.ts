@@ -99,6 +99,15 @@ const cfnLint = project.addTask('lint:cfn', {
   ],
 });
 
+const checkov = project.addTask('lint:checkov', {
+  description: 'Run checkov on every synthesized example template; skips are listed with a reason in scripts/checkov-skips.txt',
+  steps: [
+    { spawn: venvTask.name },
+    { spawn: synthExamples.name },
+    { exec: 'bash scripts/checkov.sh' },
+  ],
+});
+
 const pythonTest = project.addTask('test:python', {
   description: 'Install the built wheel into the venv and synthesize the platform from Python',
   steps: [
@@ -128,11 +137,12 @@ project.addTask('integ:deploy', {
 project.testTask.spawn(integ);
 
 project.addTask('check', {
-  description: 'Everything CI runs: build (compile, lint, unit tests, API.md, npm package), Python package, cfn-lint, Python tests',
+  description: 'Everything CI runs: build (compile, lint, unit tests, API.md, npm package), Python package, cfn-lint, checkov, Python tests',
   steps: [
     { spawn: 'build' },
     { spawn: 'package:python' },
     { spawn: cfnLint.name },
+    { spawn: checkov.name },
     { spawn: pythonTest.name },
   ],
 });

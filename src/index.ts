@@ -10,3 +10,4 @@ export * from './metadata/database';
 export * from './metadata/metadata-service';
 export * from './metadata/schema-migration';
 export * from './metadata/api';
+export * from './metadata/database-ssl';

@@ -1,13 +1,20 @@
 import { aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MetaflowBatch } from './compute/batch';
+import { validateBatchOptions } from './compute/batch-props-validation';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute/compute-environment-options';
 import { MetaflowConfig } from './config/config';
 import { MetaflowDatastore, MetaflowDatastoreOptions } from './datastore/datastore';
+import { validateDatastoreOptions } from './datastore/datastore-props-validation';
 import { MetaflowApi, MetaflowApiOptions } from './metadata/api';
+import { validateApiOptions } from './metadata/api-props-validation';
 import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from './metadata/metadata-service';
+import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
 import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
+import { validateNetworkOptions } from './network/network-props-validation';
+import { networkPlacementOf } from './network/subnet-placement';
 import { MetaflowStepFunctions, MetaflowStepFunctionsOptions } from './orchestration/step-functions';
+import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
 import { PropErrors } from './private/prop-errors';
 
 /**
@@ -185,6 +192,7 @@ export class MetaflowPlatform extends Construct {
         jobQueues: this.batch.jobQueues,
       });
       this.datastore.grantReadWrite(this.stepFunctions.stateMachineRole);
+      this.datastore.grantMultipartUploads(this.stepFunctions.stateMachineRole);
       this.stepFunctions.grantTableAccess(this.batch.jobRole);
     }
 
@@ -198,9 +206,8 @@ export class MetaflowPlatform extends Construct {
     config.add('METAFLOW_DEFAULT_DATASTORE', 's3', 'Metaflow stores artifacts in S3');
     config.add('METAFLOW_DATASTORE_SYSROOT_S3', this.datastore.sysroot, 'S3 root of Metaflow artifacts and code packages');
     config.add('METAFLOW_DATATOOLS_S3ROOT', this.datastore.datatoolsRoot, 'S3 root of metaflow.S3');
-    if (this.datastore.encryptionKey) {
-      config.add('METAFLOW_S3_SERVER_SIDE_ENCRYPTION', 'aws:kms', 'server-side encryption Metaflow requests for S3 objects');
-    }
+    // No METAFLOW_S3_SERVER_SIDE_ENCRYPTION: the client sends it without a key id, so 'aws:kms' would make S3 use
+    // aws/s3 instead of the bucket's key (metaflow/plugins/datatools/s3/s3.py); the bucket's default encryption applies the right key.
     config.add('METAFLOW_BATCH_JOB_QUEUE', this.batch.defaultJobQueue.jobQueueName, 'default AWS Batch job queue');
     config.add('METAFLOW_ECS_S3_ACCESS_IAM_ROLE', this.batch.jobRole.roleArn, 'role AWS Batch tasks run as');
     if (this.batch.executionRole) {
@@ -233,11 +240,27 @@ export class MetaflowPlatform extends Construct {
   }
 }
 
+/** Checks the props of every part at once, so that one error names every problem with its full prop path. */
 function validatePlatformProps(props: MetaflowPlatformProps): void {
-  const errors = new PropErrors('MetaflowPlatform');
+  const errors = PropErrors.for('MetaflowPlatform');
   errors.check(!(props.vpc && props.network?.vpc), 'vpc', 'is set both as `vpc` and `network.vpc`', 'set it once');
   errors.check(!(props.bucket && props.datastore?.bucket), 'bucket', 'is set both as `bucket` and `datastore.bucket`', 'set it once');
   errors.check(props.stepFunctions !== false || props.stepFunctionsOptions === undefined, 'stepFunctionsOptions',
     'is set but `stepFunctions` is false', 'remove `stepFunctionsOptions` or turn `stepFunctions` on');
+  const vpc = props.vpc ?? props.network?.vpc;
+  validateNetworkOptions({ ...props.network, vpc }, errors.at('network'));
+  if (vpc) {
+    // An adopted VPC can be checked now, so its placement problems join the others.
+    networkPlacementOf(vpc, props.network ?? {}, true, errors.at('network'));
+  }
+  validateDatastoreOptions({ ...props.datastore, bucket: props.bucket ?? props.datastore?.bucket }, errors.at('datastore'));
+  validateBatchOptions({
+    computeEnvironments: props.computeEnvironments ?? [{ name: 'cpu' }],
+    jobQueues: props.jobQueues ?? [],
+    defaultJobQueue: props.defaultJobQueue,
+  }, errors);
+  validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
+  validateApiOptions(props.api ?? {}, errors.at('api'));
+  validateStepFunctionsOptions(props.stepFunctionsOptions ?? {}, errors.at('stepFunctionsOptions'));
   errors.throwIfAny();
 }

@@ -94,14 +94,23 @@ describe('MetaflowPlatform options', () => {
     expect(configKeys(platform).filter((key) => key.includes('SFN'))).toEqual([]);
   });
 
-  test('Fargate adds the execution role key; a KMS bucket adds the encryption key', () => {
+  test('Fargate adds the execution role key; a KMS bucket emits no SSE key (the client would send aws:kms without the key id)', () => {
     const stack = new Stack(new App(), 'Test');
+    const key = new kms.Key(stack, 'Key');
     const platform = new MetaflowPlatform(stack, 'Metaflow', {
       computeEnvironments: [{ name: 'fargate', kind: ComputeEnvironmentKind.FARGATE }],
-      datastore: { encryptionKey: new kms.Key(stack, 'Key') },
+      datastore: { encryptionKey: key },
     });
-    expect(configKeys(platform)).toEqual(expect.arrayContaining(['METAFLOW_ECS_FARGATE_EXECUTION_ROLE', 'METAFLOW_S3_SERVER_SIDE_ENCRYPTION']));
-    expect(platform.config.valueOf('METAFLOW_S3_SERVER_SIDE_ENCRYPTION')).toBe('aws:kms');
+    expect(configKeys(platform)).toContain('METAFLOW_ECS_FARGATE_EXECUTION_ROLE');
+    expect(configKeys(platform)).not.toContain('METAFLOW_S3_SERVER_SIDE_ENCRYPTION');
+    const template = Template.fromStack(stack);
+    const descriptions = Object.values(template.findOutputs('*')).map((output: any) => output.Description as string);
+    expect(descriptions.filter((description) => description.startsWith('METAFLOW_S3_SERVER_SIDE_ENCRYPTION'))).toEqual([]);
+    // The roles still use the bucket's key, which the bucket's default encryption applies.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(platform.batch.jobRole.node.defaultChild as any) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']), Resource: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] } })]) },
+    });
   });
 
   test('removalPolicy and logRetention reach every part', () => {
@@ -141,8 +150,31 @@ describe('MetaflowPlatform options', () => {
     })).toThrow(/Invalid MetaflowPlatform props \(3 problem\(s\)\)[\s\S]*vpc: is set both[\s\S]*bucket: is set both[\s\S]*stepFunctionsOptions: is set but `stepFunctions` is false/);
   });
 
-  test('errors from a part name the part\'s prop', () => {
-    expect(() => build({ network: { natGateways: -2 } })).toThrow(/Invalid MetaflowNetwork props[\s\S]*natGateways: must be a whole number >= 0, got -2/);
-    expect(() => build({ computeEnvironments: [{ name: 'cpu', minVcpus: 8, maxVcpus: 4 }] })).toThrow(/minVcpus: \(8\) is greater than maxVcpus \(4\)/);
+  test('errors from a part name the part\'s prop with its full path', () => {
+    expect(() => build({ network: { natGateways: -2 } })).toThrow(/Invalid MetaflowPlatform props[\s\S]*network\.natGateways: must be a whole number >= 0, got -2/);
+    expect(() => build({ computeEnvironments: [{ name: 'cpu', minVcpus: 8, maxVcpus: 4 }] })).toThrow(/computeEnvironments\[0\]\.minVcpus: \(8\) is greater than maxVcpus \(4\)/);
+  });
+
+  test('problems in several parts are reported together in one message', () => {
+    let message = '';
+    try {
+      build({
+        network: { natGateways: -1 },
+        computeEnvironments: [{ name: 'cpu' }, { name: 'big', maxVcpus: 0 }],
+        metadata: { cpu: 300, database: { allocatedStorageGiB: 5 } },
+        api: { stageName: 'no spaces' },
+        datastore: { sysrootPrefix: '/lead' },
+        stepFunctionsOptions: { stateMachinePrefix: 'bad prefix' },
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid MetaflowPlatform props \(7 problem\(s\)\):/);
+    for (const path of [
+      'network.natGateways', 'computeEnvironments[1].maxVcpus', 'metadata.cpu', 'metadata.database.allocatedStorageGiB',
+      'api.stageName', 'datastore.sysrootPrefix', 'stepFunctionsOptions.stateMachinePrefix',
+    ]) {
+      expect(message).toContain(`  - ${path}: `);
+    }
   });
 });

@@ -19,9 +19,8 @@ export interface BatchPropsToValidate {
   readonly defaultJobQueue?: string;
 }
 
-/** Throws one error naming every problem of the Batch props. */
-export function validateBatchProps(props: BatchPropsToValidate): void {
-  const errors = new PropErrors('MetaflowBatch');
+/** Records every problem of the Batch props. */
+export function validateBatchOptions(props: BatchPropsToValidate, errors: PropErrors): void {
   errors.check(props.computeEnvironments.length > 0, 'computeEnvironments', 'is empty', 'give at least one environment, or leave the prop unset for the default');
 
   props.computeEnvironments.forEach((environment, index) => validateEnvironment(errors, environment, `computeEnvironments[${index}]`));
@@ -50,7 +49,6 @@ export function validateBatchProps(props: BatchPropsToValidate): void {
   }
   errors.check(props.defaultJobQueue === undefined || queueNames.includes(props.defaultJobQueue), 'defaultJobQueue',
     `'${props.defaultJobQueue}' is not a job queue of the platform (queues: ${queueNames.join(', ') || 'none'})`, 'name one of those queues');
-  errors.throwIfAny();
 }
 
 function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
@@ -74,6 +72,8 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
     `'${environment.jobQueueName}' is not a valid job queue name`, 'use up to 128 letters, digits, hyphens and underscores');
   errors.check(environment.createJobQueue !== false || (environment.jobQueueName === undefined && environment.jobQueuePriority === undefined),
     `${at}.jobQueueName`, 'queue options are set but createJobQueue is false', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false');
+  errors.check(isIntegerInRange(environment.instanceMetadataHopLimit, 1, 64), `${at}.instanceMetadataHopLimit`,
+    `must be a whole number from 1 to 64, got ${environment.instanceMetadataHopLimit}`, 'use 2 so that Metaflow in the job container reaches IMDS, or 1 to cut containers off');
   errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${environment.jobQueuePriority}`, 'use 1 unless queues share environments');
 
   if (fargate) {
@@ -87,6 +87,7 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
       allocationStrategy: environment.allocationStrategy,
       spotBidPercentage: environment.spotBidPercentage,
       machineImage: environment.machineImage,
+      instanceMetadataHopLimit: environment.instanceMetadataHopLimit,
     };
     for (const [prop, value] of Object.entries(ec2Only)) {
       errors.check(value === undefined || value === false, `${at}.${prop}`, `does not apply to a ${kind} environment`,

@@ -1,9 +1,13 @@
-import { ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, Stack } from 'aws-cdk-lib';
+import { ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { isFargateKind, validateBatchProps } from './batch-props-validation';
+import { isFargateKind, validateBatchOptions } from './batch-props-validation';
 import { MetaflowComputeEnvironment } from './compute-environment';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
+import { JOB_LOG_RETENTION_HANDLER } from './job-log-retention-handler';
+import { computePlacementOf, warnIfAdoptedPublicCompute } from '../network/subnet-placement';
+import { InlineProvider } from '../private/inline-provider';
 import { acknowledgeManagedPolicy, acknowledgeWildcardResources } from '../private/nag';
+import { PropErrors } from '../private/prop-errors';
 
 /** The log group the awslogs driver of Batch jobs writes to unless a job definition says otherwise. */
 const BATCH_JOB_LOG_GROUP = '/aws/batch/job';
@@ -53,9 +57,12 @@ export interface MetaflowBatchProps extends MetaflowBatchOptions {
   readonly vpc: ec2.IVpc;
 
   /**
-   * Subnets to run jobs in.
+   * Subnets to run jobs in. They need a route to AWS APIs and image registries: a NAT gateway, VPC
+   * endpoints, or (public subnets) public IPs, which Batch's EC2 instances get only where the subnet
+   * auto-assigns them.
    *
-   * @default - the VPC's private subnets
+   * @default - the platform's rule: private subnets with egress if the VPC has them, otherwise public
+   *            subnets; never isolated subnets, where jobs could not start
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
@@ -79,8 +86,10 @@ export class MetaflowBatch extends Construct {
   public readonly instanceRole?: iam.Role;
   /** The ECS task execution role Fargate jobs need (`METAFLOW_ECS_FARGATE_EXECUTION_ROLE`), when any Fargate environment exists. */
   public readonly executionRole?: iam.Role;
-  /** The retention setting of `/aws/batch/job`, when `jobLogRetention` is set. */
-  public readonly jobLogRetention?: logs.LogRetention;
+  /** The subnets jobs run in. */
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  /** The custom resource that sets the retention of `/aws/batch/job`, when `jobLogRetention` is set. */
+  public readonly jobLogRetention?: CustomResource;
 
   private readonly queuesByName = new Map<string, batch.JobQueue>();
 
@@ -88,7 +97,12 @@ export class MetaflowBatch extends Construct {
     super(scope, id);
     const environmentOptions = props.computeEnvironments ?? [{ name: 'cpu' }];
     const combinedQueues = props.jobQueues ?? [];
-    validateBatchProps({ computeEnvironments: environmentOptions, jobQueues: combinedQueues, defaultJobQueue: props.defaultJobQueue });
+    const errors = PropErrors.for('MetaflowBatch');
+    validateBatchOptions({ computeEnvironments: environmentOptions, jobQueues: combinedQueues, defaultJobQueue: props.defaultJobQueue }, errors);
+    const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
+    errors.throwIfAny();
+    this.vpcSubnets = placement.selection;
+    warnIfAdoptedPublicCompute(this, placement, !(props.vpc instanceof ec2.Vpc));
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -96,20 +110,13 @@ export class MetaflowBatch extends Construct {
       allowAllOutbound: true,
     });
 
+    // No logs grant: the awslogs driver writes job output with the instance role (EC2) or the execution role (Fargate).
     this.jobRole = new iam.Role(this, 'JobRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'Role Metaflow tasks on AWS Batch run as',
     });
-    const jobLogStreams = Stack.of(this).formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: `${BATCH_JOB_LOG_GROUP}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [jobLogStreams] }));
-    acknowledgeWildcardResources(this.jobRole, [jobLogStreams], 'Batch names a log stream per job attempt; the grant is limited to the Batch job log group.');
     if (props.jobLogRetention !== undefined) {
-      this.jobLogRetention = this.setJobLogRetention(props.jobLogRetention, jobLogStreams);
+      this.jobLogRetention = this.setJobLogRetention(props.jobLogRetention);
     }
 
     if (environmentOptions.some((options) => !isFargateOptions(options))) {
@@ -124,7 +131,7 @@ export class MetaflowBatch extends Construct {
     this.computeEnvironments = environmentOptions.map((options) => new MetaflowComputeEnvironment(this, options.name, {
       ...options,
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
+      vpcSubnets: this.vpcSubnets,
       securityGroup: this.securityGroup,
       instanceRole: this.instanceRole,
     }));
@@ -156,14 +163,25 @@ export class MetaflowBatch extends Construct {
     this.defaultJobQueue = this.jobQueue(props.defaultJobQueue ?? queueSpecs[0].name);
   }
 
-  private setJobLogRetention(retention: logs.RetentionDays, jobLogGroupArn: string): logs.LogRetention {
-    const role = roleWithManagedPolicy(this, 'JobLogRetentionRole', 'lambda.amazonaws.com',
-      'Sets the retention of the Batch job log group', 'service-role/AWSLambdaBasicExecutionRole');
-    // The function creates the group when no Batch job has run yet.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup'], resources: [jobLogGroupArn] }));
-    acknowledgeWildcardResources(role, [jobLogGroupArn], 'The ARN form of one log group (/aws/batch/job) ends in :*; no other group is reachable.');
-    acknowledgeWildcardResources(role, ['*'], 'aws-cdk-lib\'s LogRetention grants its function Put/DeleteRetentionPolicy on *; it is only ever asked about /aws/batch/job.');
-    return new logs.LogRetention(this, 'JobLogRetention', { logGroupName: BATCH_JOB_LOG_GROUP, retention, role });
+  private setJobLogRetention(retention: logs.RetentionDays): CustomResource {
+    const provider = new InlineProvider(this, 'JobLogRetentionProvider', {
+      code: JOB_LOG_RETENTION_HANDLER,
+      description: `Sets the retention of ${BATCH_JOB_LOG_GROUP}, the log group Batch jobs write to`,
+      timeout: Duration.minutes(1),
+      logRetention: logs.RetentionDays.ONE_MONTH,
+    });
+    const logGroup = (resourceName: string) => Stack.of(this).formatArn({
+      service: 'logs', resource: 'log-group', resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const jobLogGroup = [logGroup(BATCH_JOB_LOG_GROUP), logGroup(`${BATCH_JOB_LOG_GROUP}:*`)];
+    provider.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: jobLogGroup }));
+    acknowledgeWildcardResources(provider.handler.role, jobLogGroup,
+      `Both ARN forms of the one log group ${BATCH_JOB_LOG_GROUP}; no other log group is reachable.`);
+    return new CustomResource(this, 'JobLogRetention', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::MetaflowBatchJobLogRetention',
+      properties: { LogGroupName: BATCH_JOB_LOG_GROUP, RetentionInDays: retention },
+    });
   }
 
   /** The job queue of an environment or combined queue, by name. */

@@ -106,6 +106,17 @@ export interface MetaflowComputeEnvironmentOptions {
   readonly machineImage?: ec2.IMachineImage;
 
   /**
+   * IMDSv2 hop limit of the instances. EC2 kinds only. With 2, processes in job containers (one hop
+   * behind the instance) can read instance metadata, including the instance role's credentials;
+   * Metaflow needs that for its Spot termination monitor (which `@batch` starts) and for reading the
+   * instance identity. With 1, containers cannot reach IMDS: they see only the job role, and Metaflow
+   * gets no Spot termination notice. See SECURITY.md.
+   *
+   * @default 2
+   */
+  readonly instanceMetadataHopLimit?: number;
+
+  /**
    * Security groups added to the platform's compute security group, for example to reach a
    * database or file system.
    *

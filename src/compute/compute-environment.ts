@@ -2,11 +2,15 @@ import { aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, Size } from 'aws-cd
 import { Construct } from 'constructs';
 import { isFargateKind } from './batch-props-validation';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions } from './compute-environment-options';
+import { computePlacementOf } from '../network/subnet-placement';
+import { PropErrors } from '../private/prop-errors';
 
 const DEFAULT_CPU_CLASSES = [ec2.InstanceClass.M6I, ec2.InstanceClass.C6I, ec2.InstanceClass.R6I];
 const DEFAULT_GPU_CLASSES = [ec2.InstanceClass.G4DN, ec2.InstanceClass.G5];
 const DEFAULT_MAX_VCPUS = 64;
 const DEFAULT_ROOT_VOLUME = Size.gibibytes(100);
+/** Metaflow reads IMDS from the job container (plugins/aws/aws_utils.py, the Spot termination monitor sidecar). */
+const DEFAULT_HOP_LIMIT = 2;
 
 /**
  * Props of a `MetaflowComputeEnvironment`.
@@ -18,7 +22,7 @@ export interface MetaflowComputeEnvironmentProps extends MetaflowComputeEnvironm
   /**
    * Subnets to launch capacity in.
    *
-   * @default - the VPC's private subnets
+   * @default - private subnets with egress if the VPC has them, otherwise public subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -58,13 +62,16 @@ export class MetaflowComputeEnvironment extends Construct {
     this.gpu = props.gpu ?? false;
 
     const securityGroups = [props.securityGroup, ...(props.securityGroups ?? [])];
+    const errors = PropErrors.for('MetaflowComputeEnvironment');
+    const vpcSubnets = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets').selection;
+    errors.throwIfAny();
     // Batch cannot switch an environment between kinds in place; a kind in the id makes CloudFormation
     // create the new environment, repoint the queue, then delete the old one.
     const environmentId = `ComputeEnvironment${this.kind}`;
     if (this.isFargate) {
       this.computeEnvironment = new batch.FargateComputeEnvironment(this, environmentId, {
         vpc: props.vpc,
-        vpcSubnets: props.vpcSubnets,
+        vpcSubnets,
         securityGroups,
         spot: this.kind === ComputeEnvironmentKind.FARGATE_SPOT,
         maxvCpus: props.maxVcpus ?? DEFAULT_MAX_VCPUS,
@@ -78,7 +85,7 @@ export class MetaflowComputeEnvironment extends Construct {
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       requireImdsv2: true,
       // Containers sit one network hop behind the instance; IMDSv2 answers them only with a hop limit of 2.
-      httpPutResponseHopLimit: 2,
+      httpPutResponseHopLimit: props.instanceMetadataHopLimit ?? DEFAULT_HOP_LIMIT,
       blockDevices: [{
         deviceName: '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs((props.rootVolumeSize ?? DEFAULT_ROOT_VOLUME).toGibibytes(), {
@@ -95,7 +102,7 @@ export class MetaflowComputeEnvironment extends Construct {
     const imageType = this.gpu ? batch.EcsMachineImageType.ECS_AL2023_NVIDIA : batch.EcsMachineImageType.ECS_AL2023;
     const environment = new batch.ManagedEc2EcsComputeEnvironment(this, environmentId, {
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
+      vpcSubnets,
       securityGroups,
       spot,
       minvCpus: props.minVcpus ?? 0,

@@ -1,7 +1,8 @@
 import { aws_iam as iam, aws_kms as kms, aws_s3 as s3, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { validateDatastoreOptions } from './datastore-props-validation';
 import { acknowledgeRule, acknowledgeWildcardActions, acknowledgeWildcardResources } from '../private/nag';
-import { PropErrors } from '../private/prop-errors';
+import { validateOrThrow } from '../private/prop-errors';
 
 /**
  * Options for the Metaflow datastore.
@@ -11,15 +12,18 @@ export interface MetaflowDatastoreOptions {
    * An existing bucket to keep Metaflow's artifacts in. When set, no bucket is created and the
    * options that shape a new bucket must be left unset. If the bucket is encrypted with a KMS key,
    * import it with `encryptionKey` set (for example `Bucket.fromBucketAttributes`) so that grants
-   * include the key.
+   * include the key. Grants on an adopted bucket cover only the `sysrootPrefix` and
+   * `datatoolsPrefix` key prefixes; the platform adds no bucket policy to it.
    *
    * @default - a new bucket
    */
   readonly bucket?: s3.IBucket;
 
   /**
-   * KMS key that encrypts a new bucket (SSE-KMS with S3 Bucket Keys). Metaflow clients then need
-   * `METAFLOW_S3_SERVER_SIDE_ENCRYPTION=aws:kms`, which the platform's config sets.
+   * KMS key that encrypts a new bucket (SSE-KMS with S3 Bucket Keys). The bucket's default
+   * encryption applies the key to every object, so clients need no encryption setting: the platform
+   * leaves `METAFLOW_S3_SERVER_SIDE_ENCRYPTION` unset, because the Metaflow client sends it without a
+   * key id and S3 would then use the `aws/s3` key instead of this one.
    *
    * @default - S3-managed encryption (SSE-S3)
    */
@@ -82,20 +86,29 @@ export class MetaflowDatastore extends Construct {
   public readonly sysroot: string;
   /** `s3://<bucket>/<datatoolsPrefix>`, the value of `METAFLOW_DATATOOLS_S3ROOT`. */
   public readonly datatoolsRoot: string;
+  /** The key prefix of Metaflow's artifacts and code packages. */
+  public readonly sysrootPrefix: string;
+  /** The key prefix of `metaflow.S3` data. */
+  public readonly datatoolsPrefix: string;
+  /** True when the bucket was adopted rather than created, so grants stay under the two prefixes. */
+  public readonly isAdopted: boolean;
 
   constructor(scope: Construct, id: string, props: MetaflowDatastoreOptions = {}) {
     super(scope, id);
-    validateDatastoreProps(props);
+    validateOrThrow('MetaflowDatastore', props, validateDatastoreOptions);
 
+    this.isAdopted = props.bucket !== undefined;
     this.bucket = props.bucket ?? this.createBucket(props);
     this.encryptionKey = props.bucket ? props.bucket.encryptionKey : props.encryptionKey;
-    this.sysroot = `s3://${this.bucket.bucketName}/${props.sysrootPrefix ?? 'metaflow'}`;
-    this.datatoolsRoot = `s3://${this.bucket.bucketName}/${props.datatoolsPrefix ?? 'data'}`;
+    this.sysrootPrefix = props.sysrootPrefix ?? 'metaflow';
+    this.datatoolsPrefix = props.datatoolsPrefix ?? 'data';
+    this.sysroot = `s3://${this.bucket.bucketName}/${this.sysrootPrefix}`;
+    this.datatoolsRoot = `s3://${this.bucket.bucketName}/${this.datatoolsPrefix}`;
   }
 
   /**
    * Grants what Metaflow tasks and orchestrators need: list the bucket, and read, write and delete
-   * its objects (plus use of the bucket's KMS key).
+   * its objects (plus use of the bucket's KMS key). On an adopted bucket, only under the two prefixes.
    */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     const grant = this.grantObjectActions(grantee, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
@@ -109,6 +122,7 @@ export class MetaflowDatastore extends Construct {
 
   /**
    * Grants read access: list the bucket and read its objects (plus decrypt with the bucket's KMS key).
+   * On an adopted bucket, only under the two prefixes.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     const grant = this.grantObjectActions(grantee, ['s3:GetObject']);
@@ -116,12 +130,33 @@ export class MetaflowDatastore extends Construct {
     return grant;
   }
 
+  /**
+   * Grants listing the parts of, and aborting, multipart uploads under the sysroot: what Step
+   * Functions' distributed map result writer (`step-functions create --use-distributed-map`) needs
+   * besides `grantReadWrite`. Metaflow writes those results under `<sysroot>/sfn_distributed_map_output`.
+   */
+  public grantMultipartUploads(grantee: iam.IGrantable): iam.Grant {
+    const objects = this.objectArnsUnder([this.sysrootPrefix]);
+    acknowledgeWildcardResources(grantee, objects, 'Step Functions names result objects at run time; the grant is limited to the Metaflow sysroot.');
+    return iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListMultipartUploadParts', 's3:AbortMultipartUpload'], resourceArns: objects });
+  }
+
   private grantObjectActions(grantee: iam.IGrantable, objectActions: string[]): iam.Grant {
-    const objects = this.bucket.arnForObjects('*');
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
-    acknowledgeWildcardResources(grantee, [objects],
-      'Metaflow writes content-addressed objects under keys it derives at run time, anywhere in the datastore bucket.');
-    return iam.Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: [objects] });
+    const prefixes = [this.sysrootPrefix, this.datatoolsPrefix];
+    // An adopted bucket is shared with others: list only under the platform's prefixes.
+    const listConditions = this.isAdopted ? { StringLike: { 's3:prefix': prefixes.flatMap((prefix) => [prefix, `${prefix}/*`]) } } : undefined;
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: listConditions,
+    }));
+    const objects = this.isAdopted ? this.objectArnsUnder(prefixes) : [this.bucket.arnForObjects('*')];
+    acknowledgeWildcardResources(grantee, objects, this.isAdopted
+      ? 'Metaflow writes content-addressed objects under keys it derives at run time; the grant is limited to the platform\'s two key prefixes.'
+      : 'Metaflow writes content-addressed objects under keys it derives at run time, anywhere in the datastore bucket the platform owns.');
+    return iam.Grant.addToPrincipal({ grantee, actions: objectActions, resourceArns: objects });
+  }
+
+  private objectArnsUnder(prefixes: string[]): string[] {
+    return prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}/*`));
   }
 
   private createBucket(props: MetaflowDatastoreOptions): s3.Bucket {
@@ -143,30 +178,4 @@ export class MetaflowDatastore extends Construct {
     }
     return bucket;
   }
-}
-
-const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
-
-function validateDatastoreProps(props: MetaflowDatastoreOptions): void {
-  const errors = new PropErrors('MetaflowDatastore');
-  const newBucketOnly = {
-    encryptionKey: props.encryptionKey,
-    removalPolicy: props.removalPolicy,
-    autoDeleteObjects: props.autoDeleteObjects,
-    versioned: props.versioned,
-    serverAccessLogsBucket: props.serverAccessLogsBucket,
-  };
-  for (const [prop, value] of Object.entries(newBucketOnly)) {
-    errors.check(props.bucket === undefined || value === undefined, prop, 'only shapes a new bucket but `bucket` adopts an existing one',
-      `remove \`${prop}\` or \`bucket\``);
-  }
-  errors.check(!props.autoDeleteObjects || props.removalPolicy === RemovalPolicy.DESTROY, 'autoDeleteObjects',
-    'deletes every object but the bucket is not destroyed with the stack', 'also set `removalPolicy: RemovalPolicy.DESTROY`, or drop `autoDeleteObjects`');
-  for (const [prop, value] of [['sysrootPrefix', props.sysrootPrefix], ['datatoolsPrefix', props.datatoolsPrefix]] as const) {
-    errors.check(value === undefined || KEY_PREFIX.test(value), prop, `'${value}' is not a plain S3 key prefix`,
-      'use path segments without leading or trailing slashes, e.g. \'metaflow\' or \'teams/ml/metaflow\'');
-  }
-  errors.check((props.sysrootPrefix ?? 'metaflow') !== (props.datatoolsPrefix ?? 'data'), 'datatoolsPrefix',
-    'equals `sysrootPrefix`, so metaflow.S3 data would mix with Metaflow\'s own artifacts', 'use distinct prefixes');
-  errors.throwIfAny();
 }

@@ -1,12 +1,15 @@
 import {
   aws_apigateway as apigw, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_logs as logs, aws_secretsmanager as secretsmanager,
-  RemovalPolicy,
+  CfnOutput, RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { validateApiOptions } from './api-props-validation';
 import { acknowledgeManagedPolicy, acknowledgeRule } from '../private/nag';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { validateOrThrow } from '../private/prop-errors';
 
-const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
+/** API Gateway's own defaults for an account and region: throttle below them only on purpose. */
+const DEFAULT_RATE_LIMIT = 10_000;
+const DEFAULT_BURST_LIMIT = 5_000;
 
 /**
  * Options for the public front door of the metadata service.
@@ -21,6 +24,18 @@ export interface MetaflowApiOptions {
   readonly apiKeyRequired?: boolean;
 
   /**
+   * Rotate the API key by raising this number by one and deploying: a new key value is generated
+   * into a new secret, API Gateway gets a new key, the stored client configuration points to it, and
+   * the old key is deleted (it stops working when the deployment finishes). Clients then run the
+   * configure command again. The old secret is kept or deleted according to `removalPolicy`.
+   * Changing a secret's value by hand does not rotate the key: CloudFormation does not read the
+   * secret again unless the template changes.
+   *
+   * @default 1
+   */
+  readonly apiKeyGeneration?: number;
+
+  /**
    * Accept requests only from these IPv4/IPv6 CIDR ranges (an API Gateway resource policy).
    *
    * @default - any address (with the API key)
@@ -28,16 +43,26 @@ export interface MetaflowApiOptions {
   readonly allowedCidrs?: string[];
 
   /**
-   * Steady-state requests per second, for the stage and the API key's usage plan.
+   * Allow an API that requires no key and has no `allowedCidrs`: anyone on the internet could then
+   * read and write the metadata database. Only for short-lived tests; cdk-nag then reports it.
    *
-   * @default 100
+   * @default false
+   */
+  readonly allowUnauthenticatedAccess?: boolean;
+
+  /**
+   * Steady-state requests per second, for the stage and the API key's usage plan. The Metaflow
+   * client retries only HTTP 503: a 429 from throttling fails its call at once (a notebook reading
+   * many runs stops with an error), so throttle below the default only with that in mind.
+   *
+   * @default 10000 (API Gateway's default account limit)
    */
   readonly throttlingRateLimit?: number;
 
   /**
-   * Burst of requests, for the stage and the API key's usage plan.
+   * Burst of requests, for the stage and the API key's usage plan (see `throttlingRateLimit`).
    *
-   * @default 200
+   * @default 5000 (API Gateway's default account burst)
    */
   readonly throttlingBurstLimit?: number;
 
@@ -49,7 +74,7 @@ export interface MetaflowApiOptions {
   readonly stageName?: string;
 
   /**
-   * How long access logs are kept.
+   * How long access and execution logs are kept.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -92,6 +117,8 @@ export class MetaflowApi extends Construct {
   public readonly stage: apigw.Stage;
   /** The access log group of the stage. */
   public readonly accessLogGroup: logs.LogGroup;
+  /** The execution log group API Gateway writes errors to (`API-Gateway-Execution-Logs_<api id>/<stage>`). */
+  public readonly executionLogGroup: logs.LogGroup;
   /** The API key, when keys are required. */
   public readonly apiKey?: apigw.ApiKey;
   /** The secret holding the API key value, when keys are required. */
@@ -103,14 +130,13 @@ export class MetaflowApi extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowApiProps) {
     super(scope, id);
-    validateApiProps(props);
+    validateOrThrow('MetaflowApi', props, validateApiOptions);
     const apiKeyRequired = props.apiKeyRequired ?? true;
-    const throttle = { rateLimit: props.throttlingRateLimit ?? 100, burstLimit: props.throttlingBurstLimit ?? 200 };
+    const throttle = { rateLimit: props.throttlingRateLimit ?? DEFAULT_RATE_LIMIT, burstLimit: props.throttlingBurstLimit ?? DEFAULT_BURST_LIMIT };
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const stageName = props.stageName ?? 'api';
 
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
     this.vpcLink = new apigw.VpcLink(this, 'VpcLink', { targets: [props.loadBalancer], description: 'Metaflow metadata service' });
 
     const cloudWatchRole = props.cloudWatchRole ?? true;
@@ -120,7 +146,7 @@ export class MetaflowApi extends Construct {
       cloudWatchRole,
       policy: props.allowedCidrs ? allowListPolicy(props.allowedCidrs) : undefined,
       deployOptions: {
-        stageName: props.stageName ?? 'api',
+        stageName,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -131,10 +157,37 @@ export class MetaflowApi extends Construct {
     });
     this.stage = this.restApi.deploymentStage;
     this.url = this.restApi.url;
-    // The platform outputs this URL as METAFLOW_SERVICE_URL; drop RestApi's undescribed duplicate.
-    this.restApi.node.tryRemoveChild('Endpoint');
+    this.removeEndpointOutputs();
 
-    const target = `http://${props.loadBalancer.loadBalancerDnsName}`;
+    // API Gateway would create this group itself on the first logged error, without retention.
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${stageName}`,
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage.node.addDependency(this.executionLogGroup);
+
+    this.addProxyMethods(props.loadBalancer);
+    if (apiKeyRequired) {
+      const key = this.addApiKey(props.apiKeyGeneration ?? 1, props.removalPolicy ?? RemovalPolicy.RETAIN, throttle);
+      this.apiKeySecret = key.secret;
+      this.apiKey = key.apiKey;
+      this.usagePlan = key.usagePlan;
+    }
+    this.acknowledgeFindings(apiKeyRequired, props.allowedCidrs !== undefined, cloudWatchRole);
+  }
+
+  /** The platform outputs the URL as METAFLOW_SERVICE_URL; RestApi's own undescribed endpoint output would repeat it. */
+  private removeEndpointOutputs(): void {
+    for (const child of this.restApi.node.children) {
+      if (child instanceof CfnOutput) {
+        this.restApi.node.tryRemoveChild(child.node.id);
+      }
+    }
+  }
+
+  private addProxyMethods(loadBalancer: elbv2.INetworkLoadBalancer): void {
+    const target = `http://${loadBalancer.loadBalancerDnsName}`;
     const integration = (path: string, requestParameters?: { [key: string]: string }) => new apigw.Integration({
       type: apigw.IntegrationType.HTTP_PROXY,
       integrationHttpMethod: 'ANY',
@@ -145,32 +198,43 @@ export class MetaflowApi extends Construct {
     this.restApi.root.addResource('{proxy+}').addMethod('ANY', integration('/{proxy}', { 'integration.request.path.proxy': 'method.request.path.proxy' }), {
       requestParameters: { 'method.request.path.proxy': true },
     });
+  }
 
-    if (apiKeyRequired) {
-      this.apiKeySecret = new secretsmanager.Secret(this, 'ApiKeySecret', {
-        description: 'Value of the Metaflow metadata service API key (METAFLOW_SERVICE_AUTH_KEY)',
-        generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      });
-      acknowledgeRule(this.apiKeySecret, 'SMG4', 'An API key is rotated by replacing the secret\'s value and redeploying, which also updates the key; no rotation Lambda is needed.');
-      this.apiKey = new apigw.ApiKey(this, 'ApiKey', {
-        description: 'Metaflow clients send this key as x-api-key',
-        value: this.apiKeySecret.secretValue.unsafeUnwrap(),
-      });
-      this.usagePlan = this.restApi.addUsagePlan('UsagePlan', { throttle, apiStages: [{ api: this.restApi, stage: this.stage }] });
-      this.usagePlan.addApiKey(this.apiKey);
+  /**
+   * The key, its secret and its usage plan. Generation 1 keeps the original construct ids; each later
+   * generation gets new ids, so CloudFormation creates a new secret value and key and deletes the old key.
+   */
+  private addApiKey(generation: number, removalPolicy: RemovalPolicy, throttle: apigw.ThrottleSettings) {
+    const suffix = generation === 1 ? '' : `Generation${generation}`;
+    const secret = new secretsmanager.Secret(this, `ApiKeySecret${suffix}`, {
+      description: `Value of the Metaflow metadata service API key, generation ${generation} (METAFLOW_SERVICE_AUTH_KEY)`,
+      generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    acknowledgeRule(secret, 'SMG4', 'The key is rotated by raising apiKeyGeneration, which replaces the secret and the API Gateway key in one deploy; a rotation Lambda could not update API Gateway\'s copy.');
+    const apiKey = new apigw.ApiKey(this, `ApiKey${suffix}`, {
+      description: `Metaflow clients send this key as x-api-key (generation ${generation})`,
+      value: secret.secretValue.unsafeUnwrap(),
+    });
+    const usagePlan = this.restApi.addUsagePlan('UsagePlan', { throttle, apiStages: [{ api: this.restApi, stage: this.stage }] });
+    usagePlan.addApiKey(apiKey);
+    return { secret, apiKey, usagePlan };
+  }
+
+  private acknowledgeFindings(apiKeyRequired: boolean, allowListed: boolean, cloudWatchRole: boolean): void {
+    // A keyless API open to every address is never acknowledged: cdk-nag keeps reporting it.
+    if (apiKeyRequired || allowListed) {
+      const authentication = apiKeyRequired
+        ? 'Metaflow clients authenticate with an API key (x-api-key), the only scheme the Metaflow client supports'
+        : 'API keys are off, and the resource policy admits only the allowedCidrs ranges';
+      acknowledgeRule(this.restApi, 'APIG4', `${authentication}; IAM or Cognito authorizers would break the client.`);
+      acknowledgeRule(this.restApi, 'COG4', `${authentication}; IAM or Cognito authorizers would break the client.`);
     }
-
-    const authentication = apiKeyRequired
-      ? 'Metaflow clients authenticate with an API key (x-api-key), the only scheme the Metaflow client supports'
-      : 'API keys were turned off by the user (apiKeyRequired: false)';
-    acknowledgeRule(this.restApi, 'APIG4', `${authentication}; IAM or Cognito authorizers would break the client.`);
-    acknowledgeRule(this.restApi, 'COG4', `${authentication}; IAM or Cognito authorizers would break the client.`);
     acknowledgeRule(this.restApi, 'APIG2', 'Every path is proxied to the metadata service, which validates its own requests.');
     acknowledgeRule(this.restApi, 'APIG3', 'WAF is left to the account (about $5 a month per web ACL); use allowedCidrs to restrict callers.');
     if (cloudWatchRole) {
-      const role = this.restApi.node.findChild('CloudWatchRole') as iam.Role;
-      acknowledgeManagedPolicy(role, 'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      // Acknowledged on the RestApi, which owns the account-level role, without naming aws-cdk-lib's child id for it.
+      acknowledgeManagedPolicy(this.restApi, 'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
         'API Gateway\'s account-level logging role uses the AWS managed policy made for it.');
     }
   }
@@ -184,29 +248,4 @@ function allowListPolicy(cidrs: string[]): iam.PolicyDocument {
       new iam.PolicyStatement({ ...invoke, effect: iam.Effect.DENY, conditions: { NotIpAddress: { 'aws:SourceIp': cidrs } } }),
     ],
   });
-}
-
-function validateApiProps(props: MetaflowApiProps): void {
-  const errors = new PropErrors('MetaflowApi');
-  errors.check(isIntegerInRange(props.throttlingRateLimit, 1), 'throttlingRateLimit', `must be a whole number >= 1, got ${props.throttlingRateLimit}`, 'use 100');
-  errors.check(isIntegerInRange(props.throttlingBurstLimit, 1), 'throttlingBurstLimit', `must be a whole number >= 1, got ${props.throttlingBurstLimit}`, 'use 200');
-  errors.check(props.stageName === undefined || STAGE_NAME.test(props.stageName), 'stageName', `'${props.stageName}' is not a valid stage name`,
-    'use letters, digits and underscores');
-  errors.check(props.allowedCidrs === undefined || props.allowedCidrs.length > 0, 'allowedCidrs', 'is empty, which would block every caller',
-    'list at least one CIDR range, or leave allowedCidrs unset');
-  for (const cidr of props.allowedCidrs ?? []) {
-    errors.check(isCidr(cidr), 'allowedCidrs', `'${cidr}' is not a CIDR range`, 'write ranges like 203.0.113.0/24 or 2001:db8::/32');
-  }
-  errors.throwIfAny();
-}
-
-function isCidr(value: string): boolean {
-  const [address, prefix, ...rest] = value.split('/');
-  if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) {
-    return false;
-  }
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
-    return Number(prefix) <= 32 && address.split('.').every((octet) => Number(octet) <= 255);
-  }
-  return address.includes(':') && /^[0-9A-Fa-f:]+$/.test(address) && Number(prefix) <= 128;
 }

@@ -2,11 +2,9 @@ import {
   aws_ec2 as ec2, aws_kms as kms, aws_rds as rds, aws_secretsmanager as secretsmanager, Duration, RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { validateDatabaseOptions } from './database-props-validation';
 import { acknowledgeRule } from '../private/nag';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
-
-const MIN_POSTGRES_MAJOR = 15;
-const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+import { validateOrThrow } from '../private/prop-errors';
 
 /**
  * Options for the PostgreSQL database of the metadata service.
@@ -118,7 +116,7 @@ export class MetaflowDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowDatabaseProps) {
     super(scope, id);
-    validateDatabaseProps(props);
+    validateOrThrow('MetaflowDatabase', props, validateDatabaseOptions);
     this.databaseName = props.databaseName ?? 'metaflow';
     this.username = 'metaflow';
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
@@ -177,22 +175,4 @@ export class MetaflowDatabase extends Construct {
   public get connections(): ec2.Connections {
     return this.instance.connections;
   }
-}
-
-function validateDatabaseProps(props: MetaflowDatabaseProps): void {
-  const errors = new PropErrors('MetaflowDatabase');
-  const major = Number(props.engineVersion?.postgresMajorVersion ?? MIN_POSTGRES_MAJOR);
-  errors.check(major >= MIN_POSTGRES_MAJOR, 'engineVersion', `PostgreSQL ${props.engineVersion?.postgresFullVersion} is older than ${MIN_POSTGRES_MAJOR}`,
-    'use rds.PostgresEngineVersion.VER_17 or VER_16');
-  errors.check(isIntegerInRange(props.allocatedStorageGiB, 20, 65536), 'allocatedStorageGiB', `must be a whole number from 20 to 65536, got ${props.allocatedStorageGiB}`,
-    'use 20 (the gp3 minimum) or more');
-  const allocated = props.allocatedStorageGiB ?? 20;
-  errors.check(props.maxAllocatedStorageGiB === undefined || props.maxAllocatedStorageGiB > allocated, 'maxAllocatedStorageGiB',
-    `(${props.maxAllocatedStorageGiB}) must exceed allocatedStorageGiB (${allocated})`, 'raise maxAllocatedStorageGiB');
-  const backupDays = props.backupRetention?.toDays();
-  errors.check(backupDays === undefined || (backupDays >= 1 && backupDays <= 35), 'backupRetention', `must be 1 to 35 days, got ${backupDays}`,
-    'keep at least one day of automated backups');
-  errors.check(props.databaseName === undefined || DATABASE_NAME.test(props.databaseName), 'databaseName', `'${props.databaseName}' is not a valid PostgreSQL database name`,
-    'use up to 63 letters, digits and underscores, starting with a letter');
-  errors.throwIfAny();
 }

@@ -3,27 +3,18 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
+import { DatabaseSsl } from './database-ssl';
+import { validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { MetaflowSchemaMigration } from './schema-migration';
+import { selectsOnly } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { validateOrThrow } from '../private/prop-errors';
 
 /** The upstream release the library is tested against; the seed template pins v2.4.12. */
 const DEFAULT_IMAGE = 'netflixoss/metaflow_metadata_service:v2.5.1';
 const SERVICE_PORT = 8080;
 const LISTENER_PORT = 80;
 const PYTHON = '/opt/latest/bin/python3';
-/** Fargate's valid memory sizes (MiB) for each CPU size (units). */
-const FARGATE_MEMORY: Record<number, [number, number]> = {
-  256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720],
-};
-/** PostgreSQL SSL modes that work with RDS PostgreSQL 15+, which refuses unencrypted connections. */
-const SSL_MODES = ['prefer', 'require', 'verify-ca', 'verify-full'];
-/** Settings the construct owns; `environment` may not override them. */
-const MANAGED_VARIABLES = [
-  'MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_PSWD', 'MF_METADATA_DB_NAME',
-  'MF_METADATA_DB_SSL_MODE', 'MF_MIGRATION_ENDPOINTS_ENABLED',
-];
-
 /**
  * Options for the Metaflow metadata service.
  */
@@ -71,12 +62,14 @@ export interface MetaflowMetadataServiceOptions {
   readonly targetCpuUtilizationPercent?: number;
 
   /**
-   * `MF_METADATA_DB_SSL_MODE`. RDS PostgreSQL 15 and later refuse unencrypted connections, so
-   * `disable` and `allow` are rejected; `verify-*` need the RDS CA bundle in the image.
+   * How the service and the schema migration connect to PostgreSQL (`MF_METADATA_DB_SSL_MODE` and,
+   * for the verify modes, the CA bundle path). RDS PostgreSQL 15 and later refuse unencrypted
+   * connections, so only `require` and the verify modes are offered; the verify modes need an image
+   * that contains the RDS CA bundle.
    *
-   * @default 'require'
+   * @default DatabaseSsl.require()
    */
-  readonly databaseSslMode?: string;
+  readonly databaseSsl?: DatabaseSsl;
 
   /**
    * Extra environment variables of the service and migration containers (for example
@@ -130,7 +123,7 @@ export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOpt
    * Give tasks public IPs, which they need in public subnets to pull images and read secrets.
    * Their security group still admits only the load balancer.
    *
-   * @default false
+   * @default - true when `serviceSubnets` selects only public subnets, else false
    */
   readonly assignPublicIp?: boolean;
 }
@@ -174,8 +167,8 @@ export class MetaflowMetadataService extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowMetadataServiceProps) {
     super(scope, id);
-    validateServiceProps(props);
-    const assignPublicIp = props.assignPublicIp ?? false;
+    validateOrThrow('MetaflowMetadataService', props, validateMetadataServiceOptions);
+    const assignPublicIp = props.assignPublicIp ?? isPublicSelection(props.vpc, props.serviceSubnets);
     const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE);
 
     this.database = new MetaflowDatabase(this, 'Database', { ...props.database, vpc: props.vpc, vpcSubnets: props.databaseSubnets });
@@ -210,7 +203,7 @@ export class MetaflowMetadataService extends Construct {
       MF_METADATA_DB_PORT: this.database.port,
       MF_METADATA_DB_USER: this.database.username,
       MF_METADATA_DB_NAME: this.database.databaseName,
-      MF_METADATA_DB_SSL_MODE: props.databaseSslMode ?? 'require',
+      ...(props.databaseSsl ?? DatabaseSsl.require()).toEnvironment(),
       MF_MIGRATION_ENDPOINTS_ENABLED: '0',
     };
     const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.secret, 'password') };
@@ -310,29 +303,6 @@ export class MetaflowMetadataService extends Construct {
   }
 }
 
-function validateServiceProps(props: MetaflowMetadataServiceProps): void {
-  const errors = new PropErrors('MetaflowMetadataService');
-  const cpu = props.cpu ?? 256;
-  const memory = props.memoryLimitMiB ?? 512;
-  const memoryRange = FARGATE_MEMORY[cpu];
-  errors.check(memoryRange !== undefined, 'cpu', `${cpu} is not a Fargate CPU size`, `use one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
-  if (memoryRange) {
-    errors.check(memory >= memoryRange[0] && memory <= memoryRange[1], 'memoryLimitMiB', `${memory} MiB does not fit cpu ${cpu}`,
-      `use ${memoryRange[0]} to ${memoryRange[1]} MiB for cpu ${cpu}`);
-  }
-  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`,
-    'run at least one task; the metadata service must be up for flows to run');
-  const desired = props.desiredCount ?? 1;
-  errors.check(props.maxCount === undefined || (Number.isInteger(props.maxCount) && props.maxCount > desired), 'maxCount',
-    `(${props.maxCount}) must be a whole number above desiredCount (${desired})`, 'raise maxCount, or leave it unset for a fixed task count');
-  errors.check(props.targetCpuUtilizationPercent === undefined || props.maxCount !== undefined, 'targetCpuUtilizationPercent',
-    'is set but auto scaling is off', 'set maxCount too');
-  errors.check(isIntegerInRange(props.targetCpuUtilizationPercent, 10, 90), 'targetCpuUtilizationPercent',
-    `must be a whole number from 10 to 90, got ${props.targetCpuUtilizationPercent}`, 'use 60');
-  errors.check(props.databaseSslMode === undefined || SSL_MODES.includes(props.databaseSslMode), 'databaseSslMode',
-    `'${props.databaseSslMode}' fails against RDS PostgreSQL 15+, which requires SSL`, `use one of ${SSL_MODES.join(', ')}`);
-  const reserved = Object.keys(props.environment ?? {}).filter((key) => MANAGED_VARIABLES.includes(key));
-  errors.check(reserved.length === 0, 'environment', `sets ${reserved.join(', ')}, which the platform manages`,
-    'use databaseSslMode or the database options instead');
-  errors.throwIfAny();
+function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boolean {
+  return selection.subnetType === ec2.SubnetType.PUBLIC || selectsOnly(vpc, selection, vpc.publicSubnets);
 }

@@ -1,15 +1,13 @@
 import {
-  aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, CustomResource, custom_resources as cr,
-  Duration, RemovalPolicy, Stack,
+  aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_lambda as lambda, aws_logs as logs, CustomResource, Duration, Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SCHEMA_MIGRATION_HANDLER } from './schema-migration-handler';
-import { acknowledgeManagedPolicy, acknowledgeRule, acknowledgeWildcardResources } from '../private/nag';
+import { MAX_MIGRATION_TIMEOUT, validateMigrationTimeout } from './schema-migration-validation';
+import { InlineProvider } from '../private/inline-provider';
+import { acknowledgeWildcardResources } from '../private/nag';
 import { PropErrors } from '../private/prop-errors';
 
-const LAMBDA_BASIC_EXECUTION = 'service-role/AWSLambdaBasicExecutionRole';
-/** The Lambda function's own limit, less a margin for starting the task and reporting back. */
-const MAX_MIGRATION_TIMEOUT = Duration.minutes(13);
 
 /**
  * Props of `MetaflowSchemaMigration`.
@@ -62,31 +60,21 @@ export class MetaflowSchemaMigration extends Construct {
   constructor(scope: Construct, id: string, props: MetaflowSchemaMigrationProps) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(10);
-    const errors = new PropErrors('MetaflowSchemaMigration');
-    errors.check(timeout.isUnresolved() || timeout.toSeconds() <= MAX_MIGRATION_TIMEOUT.toSeconds(), 'timeout',
-      `${timeout.toHumanString()} exceeds 13 minutes, the most a deploy-time Lambda can wait`, 'use at most Duration.minutes(13)');
+    const errors = PropErrors.for('MetaflowSchemaMigration');
+    validateMigrationTimeout(props.timeout, errors.at('timeout'));
     errors.throwIfAny();
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    this.handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(SCHEMA_MIGRATION_HANDLER),
-      timeout: MAX_MIGRATION_TIMEOUT.plus(Duration.minutes(1)),
+    const provider = new InlineProvider(this, 'Provider', {
+      code: SCHEMA_MIGRATION_HANDLER,
       description: 'Runs the Metaflow metadata schema migration task and waits for it',
-      logGroup: new logs.LogGroup(this, 'HandlerLogs', { retention, removalPolicy: RemovalPolicy.DESTROY }),
+      timeout: MAX_MIGRATION_TIMEOUT.plus(Duration.minutes(1)),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
+    this.handler = provider.handler;
     props.taskDefinition.grantRun(this.handler);
     const tasks = Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${props.cluster.clusterName}/*` });
     this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTasks'], resources: [tasks] }));
     acknowledgeWildcardResources(this.handler.role, [tasks], 'Task ids are assigned at run time; the grant covers tasks of the platform\'s cluster only.');
-    acknowledgeManagedPolicy(this.handler.role!, LAMBDA_BASIC_EXECUTION, 'The AWS managed basic execution policy only lets the function write its own logs.');
-
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention, removalPolicy: RemovalPolicy.DESTROY }),
-    });
-    acknowledgeProviderFindings(provider);
 
     const subnets = props.vpc.selectSubnets(props.vpcSubnets).subnetIds;
     this.resource = new CustomResource(this, 'Resource', {
@@ -105,13 +93,4 @@ export class MetaflowSchemaMigration extends Construct {
       },
     });
   }
-}
-
-function acknowledgeProviderFindings(provider: cr.Provider): void {
-  const framework = provider.node.findChild('framework-onEvent') as lambda.Function;
-  acknowledgeManagedPolicy(framework.role!, LAMBDA_BASIC_EXECUTION,
-    'The custom resource framework function writes only its own logs with the AWS managed basic execution policy.');
-  acknowledgeWildcardResources(framework.role, [`${provider.onEventHandler.functionArn}:*`],
-    'The framework invokes any published version of the migration handler, which the provider owns alone.');
-  acknowledgeRule(framework, 'L1', 'aws-cdk-lib\'s custom resource framework picks and updates this function\'s runtime.');
 }

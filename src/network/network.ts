@@ -1,6 +1,8 @@
-import { aws_ec2 as ec2, aws_logs as logs, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_logs as logs, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { validateNetworkOptions } from './network-props-validation';
+import { networkPlacementOf } from './subnet-placement';
+import { PropErrors, validateOrThrow } from '../private/prop-errors';
 
 /**
  * Options for the network of a Metaflow platform.
@@ -12,6 +14,9 @@ export interface MetaflowNetworkOptions {
    *
    * Compute goes to the VPC's private subnets with egress when it has them, otherwise to its public
    * subnets; databases go to its isolated subnets, otherwise its private subnets, never public ones.
+   * Public compute subnets of an adopted VPC must auto-assign public IPv4 addresses (MapPublicIpOnLaunch):
+   * without a NAT gateway, Batch's EC2 instances reach AWS APIs and image registries only through
+   * a public IP, and a Batch launch template cannot ask for one (synth warns about this).
    *
    * @default - a new VPC
    */
@@ -41,7 +46,8 @@ export interface MetaflowNetworkOptions {
   readonly cidr?: string;
 
   /**
-   * Subnets for Batch compute, Fargate tasks and load balancers.
+   * Subnets for Batch compute, Fargate tasks and load balancers. Public subnets of an adopted VPC
+   * must auto-assign public IPv4 addresses for Batch's EC2 instances (see `vpc`).
    *
    * @default - private subnets with egress if the VPC has them, otherwise public subnets
    */
@@ -100,30 +106,20 @@ export class MetaflowNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowNetworkOptions = {}) {
     super(scope, id);
-    validateNetworkProps(props);
+    validateOrThrow('MetaflowNetwork', props, validateNetworkOptions);
 
     const adopted = props.vpc !== undefined;
     const natGateways = props.natGateways ?? 0;
     this.vpc = props.vpc ?? this.createVpc(props, natGateways);
 
-    const placementErrors = new PropErrors('MetaflowNetwork');
-    const compute = computeSubnetsOf(this.vpc, props.computeSubnets, placementErrors);
-    this.computeSubnets = compute.selection;
-    this.computeSubnetsArePublic = compute.isPublic;
-    this.databaseSubnets = databaseSubnetsOf(this.vpc, props.databaseSubnets, placementErrors);
+    const placementErrors = PropErrors.for('MetaflowNetwork');
+    const placement = networkPlacementOf(this.vpc, props, adopted, placementErrors);
     placementErrors.throwIfAny();
-    const databaseZones = this.vpc.selectSubnets(this.databaseSubnets).availabilityZones;
-    placementErrors.check(databaseZones.some((zone) => Token.isUnresolved(zone)) || new Set(databaseZones).size >= 2, 'databaseSubnets',
-      `cover ${new Set(databaseZones).size} Availability Zone(s), but the metadata database needs subnets in two`,
-      'select database subnets in at least two Availability Zones');
-    placementErrors.throwIfAny();
+    this.computeSubnets = placement.compute.selection;
+    this.computeSubnetsArePublic = placement.compute.isPublic;
+    this.databaseSubnets = placement.databaseSubnets;
 
     if (props.s3GatewayEndpoint ?? !adopted) {
-      const subnets = [...this.vpc.publicSubnets, ...this.vpc.privateSubnets, ...this.vpc.isolatedSubnets];
-      placementErrors.check(subnets.every((subnet) => subnet.routeTable?.routeTableId !== undefined), 's3GatewayEndpoint',
-        'needs the route tables of the adopted VPC\'s subnets, which were not imported',
-        'import the VPC with its *SubnetRouteTableIds (or use Vpc.fromLookup), or leave s3GatewayEndpoint off');
-      placementErrors.throwIfAny();
       this.s3GatewayEndpoint = new ec2.GatewayVpcEndpoint(this, 'S3Endpoint', {
         vpc: this.vpc,
         service: ec2.GatewayVpcEndpointAwsService.S3,
@@ -159,59 +155,4 @@ export class MetaflowNetwork extends Construct {
       restrictDefaultSecurityGroup: false,
     });
   }
-}
-
-interface ComputePlacement {
-  readonly selection: ec2.SubnetSelection;
-  readonly isPublic: boolean;
-}
-
-function validateNetworkProps(props: MetaflowNetworkOptions): void {
-  const errors = new PropErrors('MetaflowNetwork');
-  const adopted = props.vpc !== undefined;
-  for (const [prop, value] of [['maxAzs', props.maxAzs], ['natGateways', props.natGateways], ['cidr', props.cidr]] as const) {
-    errors.check(!adopted || value === undefined, prop, 'only shapes a new VPC but `vpc` adopts an existing one', `remove \`${prop}\` or \`vpc\``);
-  }
-  errors.check(isIntegerInRange(props.natGateways, 0), 'natGateways', `must be a whole number >= 0, got ${props.natGateways}`, 'use 0 (no NAT, compute in public subnets) or more');
-  errors.check(isIntegerInRange(props.maxAzs, 2), 'maxAzs', `must be a whole number >= 2, got ${props.maxAzs}`,
-    'use 2 or more: the metadata database needs subnets in two Availability Zones');
-  errors.check(props.natGateways === undefined || props.maxAzs === undefined || props.natGateways <= props.maxAzs,
-    'natGateways', `(${props.natGateways}) exceeds maxAzs (${props.maxAzs})`, 'use at most one NAT gateway per Availability Zone');
-  errors.check(adopted || props.flowLogs !== false || props.flowLogRetention === undefined,
-    'flowLogRetention', 'is set but `flowLogs` is false', 'remove `flowLogRetention` or enable `flowLogs`');
-  errors.check(props.databaseSubnets?.subnetType !== ec2.SubnetType.PUBLIC,
-    'databaseSubnets', 'selects public subnets', 'select isolated or private subnets; databases are never public');
-  errors.throwIfAny();
-}
-
-function computeSubnetsOf(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, errors: PropErrors): ComputePlacement {
-  if (selection) {
-    return { selection, isPublic: selection.subnetType === ec2.SubnetType.PUBLIC || selectsOnly(vpc, selection, vpc.publicSubnets) };
-  }
-  if (vpc.privateSubnets.length > 0) {
-    return { selection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, isPublic: false };
-  }
-  errors.check(vpc.publicSubnets.length > 0, 'vpc', 'has neither private subnets with egress nor public subnets, so Batch instances cannot reach AWS APIs or pull images',
-    'pass `computeSubnets` selecting subnets with internet or VPC endpoint access');
-  return { selection: { subnetType: ec2.SubnetType.PUBLIC }, isPublic: true };
-}
-
-function databaseSubnetsOf(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, errors: PropErrors): ec2.SubnetSelection {
-  if (selection) {
-    errors.check(!selectsOnly(vpc, selection, vpc.publicSubnets), 'databaseSubnets', 'selects public subnets', 'select isolated or private subnets; databases are never public');
-    return selection;
-  }
-  if (vpc.isolatedSubnets.length > 0) {
-    return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  }
-  errors.check(vpc.privateSubnets.length > 0, 'vpc', 'has neither isolated nor private subnets for the database, and databases are never placed in public subnets',
-    'add isolated or private subnets to the VPC, or pass `databaseSubnets`');
-  return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-}
-
-/** True when every subnet `selection` picks is one of `subnets`. */
-function selectsOnly(vpc: ec2.IVpc, selection: ec2.SubnetSelection, subnets: ec2.ISubnet[]): boolean {
-  const ids = new Set(subnets.map((subnet) => subnet.subnetId));
-  const selected = vpc.selectSubnets(selection).subnets;
-  return selected.length > 0 && selected.every((subnet) => ids.has(subnet.subnetId));
 }

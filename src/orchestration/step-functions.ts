@@ -1,14 +1,18 @@
 import {
   ArnFormat, aws_batch as batch, aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, aws_logs as logs,
-  Names, RemovalPolicy, Stack, Token,
+  Names, RemovalPolicy, Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from '../private/nag';
-import { PropErrors } from '../private/prop-errors';
+import { validateStepFunctionsOptions } from './step-functions-props-validation';
+import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../private/nag';
+import { validateOrThrow } from '../private/prop-errors';
 
-/** The EventBridge rule Metaflow's Step Functions integration creates to follow Batch job events. */
+/** The EventBridge rule Step Functions manages to follow the Batch jobs a `.sync` task submits. */
 const BATCH_EVENTS_RULE = 'StepFunctionsGetEventsForBatchJobsRule';
-const PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
+/** Metaflow registers job definitions as `metaflow_<sha224>` (metaflow/plugins/aws/batch/batch_client.py). */
+const METAFLOW_JOB_DEFINITIONS = 'metaflow_*';
+/** State machine names are `<prefix>_<flow>` and at most 80 characters; a short prefix leaves room for flow names. */
+const DEFAULT_PREFIX_LENGTH = 20;
 
 /**
  * Options for running Metaflow flows on AWS Step Functions.
@@ -16,9 +20,11 @@ const PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
 export interface MetaflowStepFunctionsOptions {
   /**
    * Prefix of the state machines Metaflow creates (`METAFLOW_SFN_STATE_MACHINE_PREFIX`), which also
-   * scopes the EventBridge role to this deployment's state machines.
+   * scopes the roles to this deployment's state machines. State machines are named
+   * `<prefix>_<flow name>` within Step Functions' 80-character limit, so every character of the
+   * prefix is one less for flow names. 1 to 40 letters, digits, hyphens and underscores.
    *
-   * @default - a name unique to this construct in its stack
+   * @default - at most 20 characters: the start of the stack name and a hash of the construct path, unique per deployment
    */
   readonly stateMachinePrefix?: string;
 
@@ -30,7 +36,7 @@ export interface MetaflowStepFunctionsOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * KMS key that encrypts the state table.
+   * KMS key that encrypts the state table. Every role granted table access may also use the key.
    *
    * @default - an AWS-owned key
    */
@@ -76,12 +82,7 @@ export class MetaflowStepFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowStepFunctionsProps = {}) {
     super(scope, id);
-    const errors = new PropErrors('MetaflowStepFunctions');
-    errors.check(props.stateMachinePrefix === undefined || PREFIX.test(props.stateMachinePrefix), 'stateMachinePrefix',
-      `'${props.stateMachinePrefix}' is not a valid prefix`, 'use 1-40 letters, digits, hyphens and underscores');
-    errors.throwIfAny();
-
-    const stack = Stack.of(this);
+    validateOrThrow('MetaflowStepFunctions', props, validateStepFunctionsOptions);
     this.stateMachinePrefix = props.stateMachinePrefix ?? defaultPrefix(this);
 
     this.table = new dynamodb.Table(this, 'StateTable', {
@@ -101,38 +102,14 @@ export class MetaflowStepFunctions extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const stateMachines = stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${this.stateMachinePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const executions = stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachinePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-
     this.stateMachineRole = new iam.Role(this, 'StateMachineRole', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: 'Role of the state machines Metaflow creates',
     });
-    const jobDefinitions = stack.formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' });
-    this.submitJobStatement = new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobDefinitions] });
-    this.stateMachineRole.addToPrincipalPolicy(this.submitJobStatement);
-    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      // Batch supports no resource-level permissions for these.
-      actions: ['batch:DescribeJobs', 'batch:DescribeJobDefinitions', 'batch:DescribeJobQueues', 'batch:RegisterJobDefinition', 'batch:TerminateJob', 'batch:TagResource'],
-      resources: ['*'],
-    }));
-    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-      resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: BATCH_EVENTS_RULE })],
-    }));
-    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      // CloudWatch Logs delivery for Step Functions is configured through account-level APIs only.
-      actions: [
-        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
-      ],
-      resources: ['*'],
-    }));
-    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      // Distributed map states start child executions of the flow's own state machine.
-      actions: ['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution'],
-      resources: [stateMachines, executions],
-    }));
+    this.submitJobStatement = this.grantBatchJobs();
+    this.grantBatchEventsRule();
+    this.grantLogDelivery();
+    this.grantChildExecutions();
     this.grantTableAccess(this.stateMachineRole);
     for (const queue of props.jobQueues ?? []) {
       this.grantSubmitTo(queue);
@@ -142,15 +119,8 @@ export class MetaflowStepFunctions extends Construct {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
       description: 'Role EventBridge uses to start scheduled Metaflow state machines',
     });
-    this.eventsRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachines] }));
-
-    const ownStateMachines = 'Metaflow names state machines <prefix>_<flow> at `step-functions create` time; the grant is limited to this deployment\'s prefix.';
-    acknowledgeWildcardResources(this.eventsRole, [stateMachines], ownStateMachines);
-    acknowledgeWildcardResources(this.stateMachineRole, [stateMachines, executions], ownStateMachines);
-    acknowledgeWildcardResources(this.stateMachineRole, [jobDefinitions],
-      'Metaflow registers a job definition per step and version at deploy time; submission is limited to the platform\'s queues.');
-    acknowledgeWildcardResources(this.stateMachineRole, ['*'],
-      'Batch Describe*/RegisterJobDefinition/TerminateJob/TagResource and CloudWatch Logs delivery APIs support no resource-level permissions.');
+    this.eventsRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArns] }));
+    acknowledgeWildcardResources(this.eventsRole, [this.stateMachineArns], OWN_STATE_MACHINES);
   }
 
   /** Lets the state machines submit jobs to `queue`. */
@@ -158,18 +128,80 @@ export class MetaflowStepFunctions extends Construct {
     this.submitJobStatement.addResources(queue.jobQueueArn);
   }
 
-  /** Grants what Metaflow tasks need on the state table: read, write and update items. */
+  /** Grants what Metaflow tasks need on the state table: read, write and update items, with the table's key if it has one. */
   public grantTableAccess(grantee: iam.IGrantable): iam.Grant {
+    // Table.grant leaves the customer key out; without it every foreach on Step Functions fails.
+    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    if (this.table.encryptionKey) {
+      acknowledgeWildcardActions(grantee, ['kms:ReEncrypt*', 'kms:GenerateDataKey*'],
+        'The standard encrypt/decrypt grant on the one key of the state table; the action families cover the variants DynamoDB calls.');
+    }
     return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+
+  /** ARNs of this deployment's state machines (`<prefix>*`). */
+  private get stateMachineArns(): string {
+    return Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${this.stateMachinePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /** ARNs of their executions, distributed map child runs included. */
+  private get executionArns(): string {
+    return Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachinePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  /** SubmitJob on Metaflow's job definitions (queues are added by `grantSubmitTo`); follow and stop the jobs. */
+  private grantBatchJobs(): iam.PolicyStatement {
+    const jobDefinitions = Stack.of(this).formatArn({ service: 'batch', resource: 'job-definition', resourceName: METAFLOW_JOB_DEFINITIONS });
+    const submitJob = new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobDefinitions] });
+    this.stateMachineRole.addToPrincipalPolicy(submitJob);
+    // The client registers job definitions at `step-functions create` time; the state machine only submits, follows and stops jobs.
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['batch:DescribeJobs', 'batch:TerminateJob', 'batch:TagResource'],
+      resources: ['*'],
+    }));
+    acknowledgeWildcardResources(this.stateMachineRole, [jobDefinitions],
+      'Metaflow registers a job definition per step and version (metaflow_<hash>); submission is limited to those and the platform\'s queues.');
+    return submitJob;
+  }
+
+  /** The rule Step Functions manages for `.sync` Batch tasks, limited to Batch job events as Metaflow's Terraform module does. */
+  private grantBatchEventsRule(): void {
+    const rule = Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: BATCH_EVENTS_RULE });
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutTargets', 'events:DescribeRule'], resources: [rule] }));
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['events:PutRule'],
+      resources: [rule],
+      conditions: { StringEquals: { 'events:detail-type': 'Batch Job State Change' } },
+    }));
+  }
+
+  private grantLogDelivery(): void {
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+        'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+      ],
+      resources: ['*'],
+    }));
+    acknowledgeWildcardResources(this.stateMachineRole, ['*'],
+      'Batch DescribeJobs/TerminateJob/TagResource on jobs with run-time ids, and the account-level CloudWatch Logs delivery APIs, take no narrower resource.');
+  }
+
+  /** Distributed map states start, follow, stop and redrive child executions of the flow's own state machine. */
+  private grantChildExecutions(): void {
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['states:StartExecution', 'states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
+      resources: [this.stateMachineArns, this.executionArns],
+    }));
+    acknowledgeWildcardResources(this.stateMachineRole, [this.stateMachineArns, this.executionArns], OWN_STATE_MACHINES);
   }
 }
 
-/** `<stack name>-<hash of the construct path>`: unique per deployment, readable in the console. */
+const OWN_STATE_MACHINES = 'Metaflow names state machines <prefix>_<flow> at `step-functions create` time; the grant is limited to this deployment\'s prefix.';
+
+/** `<start of the stack name>-<hash of the construct path>`: unique per deployment, readable, at most 20 characters. */
 function defaultPrefix(scope: Construct): string {
-  const stackName = Stack.of(scope).stackName;
+  // aws-cdk-lib requires stack names of letters, digits and hyphens, known at synth time.
   const hash = Names.uniqueId(scope).slice(-8);
-  if (Token.isUnresolved(stackName)) {
-    return Names.uniqueResourceName(scope, { maxLength: 40, separator: '-' });
-  }
-  return `${stackName.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 31)}-${hash}`;
+  return `${Stack.of(scope).stackName.slice(0, DEFAULT_PREFIX_LENGTH - hash.length - 1)}-${hash}`;
 }

@@ -2,18 +2,32 @@ import { Token } from 'aws-cdk-lib';
 
 /**
  * Collects every problem found in a construct's props so that one error can name them all.
+ * `at('network')` gives a view that records into the same list with prop names prefixed
+ * (`network.natGateways`), so a composite construct reports its parts' problems in one message.
  *
  * @internal
  */
 export class PropErrors {
-  private readonly problems: string[] = [];
+  /** A new, empty collection for `constructName`'s props. */
+  public static for(constructName: string): PropErrors {
+    return new PropErrors(constructName, '', []);
+  }
 
-  constructor(private readonly constructName: string) {}
+  private constructor(
+    private readonly constructName: string,
+    private readonly path: string,
+    private readonly problems: string[],
+  ) {}
+
+  /** A view that records into this collection with every prop name under `prefix`. */
+  public at(prefix: string): PropErrors {
+    return new PropErrors(this.constructName, this.qualify(prefix), this.problems);
+  }
 
   /** Records a problem with `prop` unless `ok` holds. */
   public check(ok: boolean, prop: string, problem: string, fix: string): void {
     if (!ok) {
-      this.problems.push(`${prop}: ${problem}. Fix: ${fix}.`);
+      this.problems.push(`${this.qualify(prop)}: ${problem}. Fix: ${fix}.`);
     }
   }
 
@@ -30,6 +44,20 @@ export class PropErrors {
     const lines = this.problems.map((problem) => `  - ${problem}`).join('\n');
     throw new Error(`Invalid ${this.constructName} props (${this.problems.length} problem(s)):\n${lines}`);
   }
+
+  private qualify(prop: string): string {
+    if (!this.path || !prop) {
+      return this.path || prop;
+    }
+    return prop.startsWith('[') ? `${this.path}${prop}` : `${this.path}.${prop}`;
+  }
+}
+
+/** Validates `props` into `errors`, then throws if anything was found: a part's constructor calls this. */
+export function validateOrThrow<T>(constructName: string, props: T, validate: (props: T, errors: PropErrors) => void): void {
+  const errors = PropErrors.for(constructName);
+  validate(props, errors);
+  errors.throwIfAny();
 }
 
 /** True when `value` is undefined, a token, or an integer within [min, max]. */

@@ -1,6 +1,7 @@
 import { App, aws_batch as batch, aws_ec2 as ec2, aws_logs as logs, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ComputeEnvironmentKind, MetaflowBatch, MetaflowBatchOptions } from '../../src';
+import { JOB_LOG_RETENTION_HANDLER } from '../../src/compute/job-log-retention-handler';
 
 function build(options: MetaflowBatchOptions = {}): { stack: Stack; batch: MetaflowBatch; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -67,22 +68,66 @@ describe('MetaflowBatch defaults', () => {
     });
   });
 
-  test('job role is for ECS tasks and may write Batch job logs only', () => {
+  test('job role is for ECS tasks and holds no logs grant (the log driver writes with the instance or execution role)', () => {
     const { template, stack, batch: mfBatch } = build();
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })] },
       Description: 'Role Metaflow tasks on AWS Batch run as',
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: stack.getLogicalId(mfBatch.jobRole.node.defaultChild as any) }],
-      PolicyDocument: {
-        Statement: [{
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Effect: 'Allow',
-          Resource: { 'Fn::Join': ['', Match.arrayWith([':log-group:/aws/batch/job:*'])] },
-        }],
-      },
+    const jobRoleRef = JSON.stringify([{ Ref: stack.getLogicalId(mfBatch.jobRole.node.defaultChild as any) }]);
+    const jobRolePolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy: any) => JSON.stringify(policy.Properties.Roles) === jobRoleRef);
+    expect(jobRolePolicies).toEqual([]);
+  });
+
+  test('instance metadata hop limit is an option per EC2 environment', () => {
+    const { template } = build({ computeEnvironments: [{ name: 'cpu', instanceMetadataHopLimit: 1 }] });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } }),
     });
+  });
+});
+
+describe('MetaflowBatch used alone: subnet placement', () => {
+  function subnetsOfEnvironment(template: Template): unknown[] {
+    const environment = Object.values(template.findResources('AWS::Batch::ComputeEnvironment'))[0] as any;
+    return environment.Properties.ComputeResources.Subnets;
+  }
+
+  test('in a VPC without NAT it runs in the public subnets, never the isolated ones', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    const mfBatch = new MetaflowBatch(stack, 'Batch', { vpc });
+    const template = Template.fromStack(stack);
+    const publicIds = vpc.publicSubnets.map((subnet) => stack.resolve(subnet.subnetId));
+    expect(subnetsOfEnvironment(template)).toEqual(publicIds);
+    expect(mfBatch.vpcSubnets).toEqual({ subnetType: ec2.SubnetType.PUBLIC });
+  });
+
+  test('in a VPC with NAT it runs in the private subnets', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
+    new MetaflowBatch(stack, 'Batch', { vpc });
+    expect(subnetsOfEnvironment(Template.fromStack(stack))).toEqual(vpc.privateSubnets.map((subnet) => stack.resolve(subnet.subnetId)));
+  });
+
+  test('in a VPC with only isolated subnets it names vpcSubnets as the fix', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => new MetaflowBatch(stack, 'Batch', { vpc })).toThrow(/vpc: has neither private subnets with egress nor public subnets[\s\S]*Fix: pass `vpcSubnets`/);
+  });
+
+  test('public subnets of an adopted VPC draw a warning about public IPs; a VPC made in the app does not', () => {
+    const stack = new Stack(new App(), 'Test');
+    const adopted = ec2.Vpc.fromVpcAttributes(stack, 'Adopted', {
+      vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], publicSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    new MetaflowBatch(stack, 'Batch', { vpc: adopted });
+    Annotations.fromStack(stack).hasWarning('/Test/Batch', Match.stringLikeRegexp('MapPublicIpOnLaunch'));
+    const { stack: own } = build();
+    expect(Annotations.fromStack(own).findWarning('*', Match.stringLikeRegexp('MapPublicIpOnLaunch'))).toEqual([]);
   });
 });
 
@@ -234,15 +279,57 @@ describe('MetaflowBatch at scale', () => {
     expect(mfBatch.jobLogRetention).toBeUndefined();
   });
 
-  test('jobLogRetention sets the retention of /aws/batch/job through a role that may create only that group', () => {
-    const { template, stack } = build({ jobLogRetention: logs.RetentionDays.THREE_MONTHS });
-    template.hasResourceProperties('Custom::LogRetention', { LogGroupName: '/aws/batch/job', RetentionInDays: 90 });
-    const role = stack.node.findChild('Batch').node.findChild('JobLogRetentionRole') as any;
+  test('jobLogRetention sets the retention of /aws/batch/job through a role that may touch only that group', () => {
+    const { template, stack, batch: mfBatch } = build({ jobLogRetention: logs.RetentionDays.THREE_MONTHS });
+    template.hasResourceProperties('Custom::MetaflowBatchJobLogRetention', { LogGroupName: '/aws/batch/job', RetentionInDays: 90 });
+    template.resourceCountIs('Custom::LogRetention', 0);
+    const handlerRole = (mfBatch.node.findAll().find((construct) => construct.node.path.endsWith('JobLogRetentionProvider/HandlerRole')) as any);
     const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as any[])
-      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: stack.getLogicalId(role.node.defaultChild) }]))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: stack.getLogicalId(handlerRole.node.defaultChild) }]))
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    const create = statements.find((statement) => statement.Action === 'logs:CreateLogGroup');
-    expect(JSON.stringify(create.Resource)).toMatch(/:log-group:\/aws\/batch\/job:\*"\]\]\}$/);
+    const retention = statements.find((statement) => JSON.stringify(statement.Action) === JSON.stringify(['logs:CreateLogGroup', 'logs:PutRetentionPolicy']));
+    expect(JSON.stringify(retention.Resource)).toMatch(/:log-group:\/aws\/batch\/job"\]\]\},\{"Fn::Join":\["",\[.*:log-group:\/aws\/batch\/job:\*"\]\]\}\]$/);
+    // The only other statement writes the handler's own log group.
+    const others = statements.filter((statement) => statement !== retention);
+    expect(others.map((statement) => statement.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+  });
+
+  test('the retention handler creates the group when missing, sets the retention, and leaves it on delete', async () => {
+    const calls: Array<{ command: string; input: any }> = [];
+    class Command {
+      constructor(public readonly input: any) {}
+    }
+    class CreateLogGroupCommand extends Command {}
+    class PutRetentionPolicyCommand extends Command {}
+    let groupExists = false;
+    class CloudWatchLogsClient {
+      async send(command: Command) {
+        calls.push({ command: command.constructor.name, input: command.input });
+        if (command instanceof CreateLogGroupCommand && groupExists) {
+          throw Object.assign(new Error('exists'), { name: 'ResourceAlreadyExistsException' });
+        }
+        return {};
+      }
+    }
+    const module = { exports: {} as any };
+    const fakeRequire = (name: string) => {
+      expect(name).toBe('@aws-sdk/client-cloudwatch-logs');
+      return { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand };
+    };
+    new Function('require', 'exports', 'module', JOB_LOG_RETENTION_HANDLER)(fakeRequire, module.exports, module);
+    const handler = module.exports.handler as (event: any) => Promise<any>;
+    const properties = { LogGroupName: '/aws/batch/job', RetentionInDays: '90' };
+
+    await expect(handler({ RequestType: 'Create', ResourceProperties: properties })).resolves.toEqual({ PhysicalResourceId: '/aws/batch/job' });
+    groupExists = true;
+    await handler({ RequestType: 'Update', ResourceProperties: properties });
+    await handler({ RequestType: 'Delete', ResourceProperties: properties });
+    expect(calls).toEqual([
+      { command: 'CreateLogGroupCommand', input: { logGroupName: '/aws/batch/job' } },
+      { command: 'PutRetentionPolicyCommand', input: { logGroupName: '/aws/batch/job', retentionInDays: 90 } },
+      { command: 'CreateLogGroupCommand', input: { logGroupName: '/aws/batch/job' } },
+      { command: 'PutRetentionPolicyCommand', input: { logGroupName: '/aws/batch/job', retentionInDays: 90 } },
+    ]);
   });
 
   test('jobQueue() names the known queues for an unknown name', () => {

@@ -96,6 +96,49 @@ describe('MetaflowDatastore adopting a bucket', () => {
   });
 });
 
+describe('MetaflowDatastore grants on an adopted bucket stay under the platform\'s prefixes', () => {
+  function adoptedGrants(grant: (datastore: MetaflowDatastore, role: iam.Role) => void): any[] {
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'shared-bucket');
+    const datastore = new MetaflowDatastore(stack, 'Datastore', { bucket, sysrootPrefix: 'teams/ml/metaflow', datatoolsPrefix: 'teams/ml/data' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    grant(datastore, role);
+    return stack.resolve(policyStatements(Template.fromStack(stack)));
+  }
+  const bucketArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::shared-bucket']] };
+  const under = (prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::shared-bucket/${prefix}/*`]] });
+
+  test('grantReadWrite: list with an s3:prefix condition, objects under the two prefixes only', () => {
+    expect(adoptedGrants((datastore, role) => datastore.grantReadWrite(role))).toEqual([
+      {
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Resource: bucketArn,
+        Condition: { StringLike: { 's3:prefix': ['teams/ml/metaflow', 'teams/ml/metaflow/*', 'teams/ml/data', 'teams/ml/data/*'] } },
+      },
+      {
+        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        Effect: 'Allow',
+        Resource: [under('teams/ml/metaflow'), under('teams/ml/data')],
+      },
+    ]);
+  });
+
+  test('grantRead: the same scope, read only', () => {
+    const statements = adoptedGrants((datastore, role) => datastore.grantRead(role));
+    expect(statements.map((statement) => statement.Action)).toEqual(['s3:ListBucket', 's3:GetObject']);
+    expect(statements[1].Resource).toEqual([under('teams/ml/metaflow'), under('teams/ml/data')]);
+  });
+
+  test('grantMultipartUploads: list parts and abort under the sysroot only (distributed map result writer)', () => {
+    expect(adoptedGrants((datastore, role) => datastore.grantMultipartUploads(role))).toEqual([{
+      Action: ['s3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+      Effect: 'Allow',
+      Resource: under('teams/ml/metaflow'),
+    }]);
+  });
+});
+
 describe('MetaflowDatastore grants', () => {
   test('grantReadWrite gives exactly list on the bucket and get/put/delete on its objects', () => {
     const stack = newStack();
@@ -130,6 +173,8 @@ describe('MetaflowDatastore prop validation', () => {
     [{ sysrootPrefix: '/metaflow/' }, /sysrootPrefix: '\/metaflow\/' is not a plain S3 key prefix/],
     [{ datatoolsPrefix: 'a//b' }, /datatoolsPrefix: 'a\/\/b' is not a plain S3 key prefix/],
     [{ datatoolsPrefix: 'metaflow' }, /datatoolsPrefix: equals `sysrootPrefix`/],
+    [{ datatoolsPrefix: 'metaflow/data' }, /datatoolsPrefix: 'metaflow\/data' and sysrootPrefix 'metaflow' are nested. Fix: use prefixes where neither contains the other/],
+    [{ sysrootPrefix: 'data/metaflow' }, /datatoolsPrefix: 'data' and sysrootPrefix 'data\/metaflow' are nested/],
   ])('rejects %j', (props, message) => {
     expect(() => new MetaflowDatastore(newStack(), 'Datastore', props)).toThrow(message);
   });

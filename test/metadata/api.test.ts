@@ -1,5 +1,6 @@
 import { App, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { MetaflowApi, MetaflowApiOptions } from '../../src';
 
 function build(options: MetaflowApiOptions = {}): { stack: Stack; api: MetaflowApi; template: Template; loadBalancer: elbv2.NetworkLoadBalancer } {
@@ -52,12 +53,22 @@ describe('MetaflowApi', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', { KeyType: 'API_KEY' });
   });
 
-  test('usage plan and stage are throttled', () => {
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 100, BurstLimit: 200 } });
+  test('usage plan and stage are throttled at API Gateway\'s account defaults (the client fails at once on 429)', () => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 10000, BurstLimit: 5000 } });
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'api',
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, LoggingLevel: 'ERROR' })],
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 10000, ThrottlingBurstLimit: 5000, LoggingLevel: 'ERROR' })],
     });
+  });
+
+  test('the execution log group API Gateway writes to is in the stack, with retention, before the stage', () => {
+    const restApi = stack.getLogicalId(api.restApi.node.defaultChild as any);
+    const groupId = stack.getLogicalId(api.executionLogGroup.node.defaultChild as any);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: restApi }, '/api']] }, RetentionInDays: 30 },
+      DeletionPolicy: 'Delete',
+    });
+    template.hasResource('AWS::ApiGateway::Stage', { DependsOn: Match.arrayWith([groupId]) });
   });
 
   test('stage writes access logs to a log group with retention', () => {
@@ -97,8 +108,8 @@ describe('MetaflowApi', () => {
     });
   });
 
-  test('without API keys: no key, no secret, no usage plan, methods open', () => {
-    const open = build({ apiKeyRequired: false });
+  test('without API keys (allow-listed): no key, no secret, no usage plan, methods open', () => {
+    const open = build({ apiKeyRequired: false, allowedCidrs: ['203.0.113.0/24'] });
     open.template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
     open.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     open.template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
@@ -117,7 +128,40 @@ describe('MetaflowApi', () => {
     custom.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
   });
 
+  test('apiKeyGeneration 1 keeps the released ids; a later generation makes a new secret and key that the key plan uses', () => {
+    const first = build({ apiKeyGeneration: 1 });
+    const firstSecretId = first.stack.getLogicalId(first.api.apiKeySecret!.node.defaultChild as any);
+    expect(firstSecretId).toBe(stack.getLogicalId(api.apiKeySecret!.node.defaultChild as any));
+    expect(firstSecretId).toBe('ApiApiKeySecretADFFAFB2');
+
+    const second = build({ apiKeyGeneration: 2 });
+    const secretId = second.stack.getLogicalId(second.api.apiKeySecret!.node.defaultChild as any);
+    const keyId = second.stack.getLogicalId(second.api.apiKey!.node.defaultChild as any);
+    expect(secretId).not.toBe('ApiApiKeySecretADFFAFB2');
+    expect(keyId).not.toBe(stack.getLogicalId(api.apiKey!.node.defaultChild as any));
+    second.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    second.template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+    second.template.hasResourceProperties('AWS::ApiGateway::ApiKey', {
+      Value: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] },
+    });
+    second.template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', { KeyId: { Ref: keyId } });
+  });
+
+  test('a keyless API open to every address needs the explicit opt-in and stays reported by cdk-nag', () => {
+    const open = build({ apiKeyRequired: false, allowUnauthenticatedAccess: true });
+    open.template.allResourcesProperties('AWS::ApiGateway::Method', { ApiKeyRequired: false });
+    const findings = new AwsSolutionsChecks().validateScope(open.stack).violations.map((violation) => violation.ruleName);
+    expect(findings).toEqual(expect.arrayContaining(['AwsSolutions-APIG4', 'AwsSolutions-COG4']));
+  });
+
   test.each<[string, MetaflowApiOptions, RegExp]>([
+    ['keyless and open to all', { apiKeyRequired: false },
+      /apiKeyRequired: is false and no allowedCidrs are set, so anyone on the internet could read and write the metadata database. Fix: keep the API key, or set allowedCidrs/],
+    ['opt-in without turning keys off', { allowUnauthenticatedAccess: true }, /allowUnauthenticatedAccess: is set but the API still requires a key. Fix: remove allowUnauthenticatedAccess/],
+    ['generation 0', { apiKeyGeneration: 0 }, /apiKeyGeneration: must be a whole number >= 1, got 0. Fix: start at 1/],
+    ['generation without a key', { apiKeyRequired: false, allowedCidrs: ['203.0.113.0/24'], apiKeyGeneration: 2 },
+      /apiKeyGeneration: is set but apiKeyRequired is false, so there is no key to rotate. Fix: remove apiKeyGeneration/],
+    ['zero burst', { throttlingBurstLimit: 0 }, /throttlingBurstLimit: must be a whole number >= 1, got 0. Fix: use 5000/],
     ['zero rate', { throttlingRateLimit: 0 }, /throttlingRateLimit: must be a whole number >= 1, got 0/],
     ['bad stage', { stageName: 'my stage' }, /stageName: 'my stage' is not a valid stage name/],
     ['empty allow-list', { allowedCidrs: [] }, /allowedCidrs: is empty, which would block every caller/],

@@ -1,7 +1,7 @@
 import { App, aws_ec2 as ec2, aws_ecs as ecs, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { publicAndIsolatedVpc } from './public-and-isolated-vpc';
-import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from '../../src';
+import { DatabaseSsl, MetaflowMetadataService, MetaflowMetadataServiceOptions } from '../../src';
 
 type Customize = (service: MetaflowMetadataService, stack: Stack) => void;
 
@@ -74,6 +74,40 @@ describe('MetaflowMetadataService', () => {
       }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
     });
+  });
+
+  test('used alone in public subnets it gives tasks public IPs by default (they pull images and read secrets through them)', () => {
+    const alone = new Stack(new App(), 'Test');
+    const vpc = publicAndIsolatedVpc(alone);
+    new MetaflowMetadataService(alone, 'Metadata', {
+      vpc, serviceSubnets: { subnets: vpc.publicSubnets }, databaseSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    const aloneTemplate = Template.fromStack(alone);
+    aloneTemplate.hasResourceProperties('AWS::ECS::Service', { NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) } });
+    aloneTemplate.hasResourceProperties('Custom::MetaflowSchemaMigration', { AssignPublicIp: 'ENABLED' });
+  });
+
+  test('used alone in private subnets it gives tasks no public IPs', () => {
+    const alone = new Stack(new App(), 'Test');
+    const vpc = new ec2.Vpc(alone, 'Vpc', { natGateways: 1 });
+    new MetaflowMetadataService(alone, 'Metadata', {
+      vpc, serviceSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, databaseSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    Template.fromStack(alone).hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  test.each([
+    ['require', DatabaseSsl.require(), 'require'],
+    ['verify-ca', DatabaseSsl.verifyCa('/etc/ssl/rds.pem'), 'verify-ca'],
+    ['verify-full', DatabaseSsl.verifyFull('/etc/ssl/rds.pem'), 'verify-full'],
+    ['the default', undefined, 'require'],
+  ])('the migration container always gets an SSL mode run_goose.py honours, never its sslmode=disable fallback (%s)', (_name, databaseSsl, mode) => {
+    const { template: built } = build({ databaseSsl });
+    for (const name of ['migration', 'metadata']) {
+      expect(environmentOf(containerOf(built, name)).MF_METADATA_DB_SSL_MODE).toBe(mode);
+    }
   });
 
   test('logs are kept for a month', () => {
@@ -167,7 +201,7 @@ describe('MetaflowMetadataService', () => {
       desiredCount: 2,
       maxCount: 4,
       targetCpuUtilizationPercent: 50,
-      databaseSslMode: 'verify-full',
+      databaseSsl: DatabaseSsl.verifyFull('/etc/ssl/rds/global-bundle.pem'),
       environment: { MF_METADATA_DB_POOL_MAX: '20' },
       logRetention: 7,
       migrationTimeout: Duration.minutes(5),
@@ -181,6 +215,9 @@ describe('MetaflowMetadataService', () => {
     });
     const environment = environmentOf(containerOf(custom, 'metadata'));
     expect(environment.MF_METADATA_DB_SSL_MODE).toBe('verify-full');
+    // The service and run_goose.py read the CA path under different names; both must be set.
+    expect(environment.MF_METADATA_DB_SSL_ROOT_CERT_PATH).toBe('/etc/ssl/rds/global-bundle.pem');
+    expect(environment.MF_METADATA_DB_SSL_ROOT_CERT).toBe('/etc/ssl/rds/global-bundle.pem');
     expect(environment.MF_METADATA_DB_POOL_MAX).toBe('20');
     custom.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     custom.hasResourceProperties('Custom::MetaflowSchemaMigration', { TimeoutSeconds: 300 });
@@ -193,9 +230,9 @@ describe('MetaflowMetadataService', () => {
     ['no tasks', { desiredCount: 0 }, /desiredCount: must be a whole number >= 1, got 0/],
     ['max below desired', { desiredCount: 2, maxCount: 2 }, /maxCount: \(2\) must be a whole number above desiredCount \(2\)/],
     ['target without max', { targetCpuUtilizationPercent: 50 }, /targetCpuUtilizationPercent: is set but auto scaling is off/],
-    ['SSL off', { databaseSslMode: 'disable' }, /databaseSslMode: 'disable' fails against RDS PostgreSQL 15\+/],
+    ['relative CA path', { databaseSsl: DatabaseSsl.verifyCa('rds.pem') }, /databaseSsl: CA bundle path 'rds.pem' is not an absolute path. Fix: give the absolute path/],
     ['managed variable', { environment: { MF_METADATA_DB_HOST: 'elsewhere' } }, /environment: sets MF_METADATA_DB_HOST, which the platform manages/],
-    ['long migration', { migrationTimeout: Duration.minutes(20) }, /timeout: 20 minutes exceeds 13 minutes/],
+    ['long migration', { migrationTimeout: Duration.minutes(20) }, /migrationTimeout: 20 minutes exceeds 13 minutes, the most a deploy-time Lambda can wait. Fix: use at most Duration.minutes\(13\)/],
   ])('rejects %s', (_name, options, message) => {
     expect(() => build(options)).toThrow(message);
   });

@@ -131,6 +131,17 @@ describe('MetaflowNetwork adopting a VPC', () => {
       .toThrow(/databaseSubnets: cover 1 Availability Zone\(s\), but the metadata database needs subnets in two/);
   });
 
+  test('rejects a one-zone VPC in a stack without env, whose zones are tokens', () => {
+    const stack = newStack();
+    expect(Stack.of(stack).region).toMatch(/^\$\{Token/);
+    const oneZone = new ec2.Vpc(stack, 'OneZone', { maxAzs: 1, natGateways: 0 });
+    expect(() => new MetaflowNetwork(stack, 'Network', { vpc: oneZone }))
+      .toThrow(/databaseSubnets: cover 1 Availability Zone\(s\), but the metadata database needs subnets in two. Fix: select database subnets in at least two/);
+    // Two zones that are tokens still count as two.
+    const twoZones = new ec2.Vpc(stack, 'TwoZones', { maxAzs: 2, natGateways: 0 });
+    expect(() => new MetaflowNetwork(stack, 'Network2', { vpc: twoZones })).not.toThrow();
+  });
+
   test('rejects database subnets that are public', () => {
     const stack = newStack();
     expect(() => new MetaflowNetwork(stack, 'Network', {

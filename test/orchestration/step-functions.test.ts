@@ -35,10 +35,21 @@ describe('MetaflowStepFunctions', () => {
     const stack = newStack();
     const sfn = new MetaflowStepFunctions(stack, 'Sfn');
     expect(sfn.stateMachinePrefix).toMatch(/^Test-[0-9A-F]{8}$/);
+    expect(sfn.stateMachinePrefix.length).toBeLessThanOrEqual(20);
     Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: `/aws/vendedlogs/states/${sfn.stateMachinePrefix}`,
       RetentionInDays: 30,
     });
+  });
+
+  test.each([
+    ['a long stack name', 'MetaflowPlatformProductionUsEast1WithAVeryLongName'],
+    ['a hyphenated stack name', 'team-ml-metaflow-production-eu-west-1'],
+  ])('the default prefix stays within 20 characters for %s, leaving 59 for flow names', (_case, stackName) => {
+    const stack = new Stack(new App(), stackName);
+    const prefix = new MetaflowStepFunctions(stack, 'Sfn').stateMachinePrefix;
+    expect(prefix.length).toBeLessThanOrEqual(20);
+    expect(prefix).toMatch(/^[A-Za-z0-9_-]+-[0-9A-F]{8}$/);
   });
 
   test('two deployments in one stack get different prefixes', () => {
@@ -63,14 +74,27 @@ describe('MetaflowStepFunctions', () => {
     const byAction = (action: string) => statements.find((statement) => [statement.Action].flat().includes(action));
     const submitTo = byAction('batch:SubmitJob').Resource;
     expect(submitTo).toHaveLength(2);
-    expect(JSON.stringify(submitTo[0])).toMatch(/:job-definition\/\*"\]\]\}$/);
+    // Metaflow's own job definitions only (metaflow_<sha224>, batch_client.py), and the platform's queues.
+    expect(JSON.stringify(submitTo[0])).toMatch(/:job-definition\/metaflow_\*"\]\]\}$/);
     expect(submitTo[1]).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as batch.CfnJobQueue), 'JobQueueArn'] });
-    expect(byAction('batch:DescribeJobs').Action).toEqual(expect.arrayContaining(['batch:TerminateJob', 'batch:DescribeJobDefinitions', 'batch:DescribeJobQueues', 'batch:RegisterJobDefinition', 'batch:TagResource']));
+    expect(byAction('batch:DescribeJobs').Action).toEqual(['batch:DescribeJobs', 'batch:TerminateJob', 'batch:TagResource']);
+    const batchActions = statements.flatMap((statement) => [statement.Action].flat()).filter((action: string) => action.startsWith('batch:'));
+    for (const unused of ['batch:RegisterJobDefinition', 'batch:DescribeJobDefinitions', 'batch:DescribeJobQueues']) {
+      expect(batchActions).not.toContain(unused);
+    }
+    expect(JSON.stringify(byAction('events:PutTargets').Resource)).toContain(':rule/StepFunctionsGetEventsForBatchJobsRule');
+    expect(byAction('events:PutTargets').Action).toEqual(['events:PutTargets', 'events:DescribeRule']);
+    expect(byAction('events:PutRule')).toEqual(expect.objectContaining({
+      Action: 'events:PutRule',
+      Condition: { StringEquals: { 'events:detail-type': 'Batch Job State Change' } },
+    }));
     expect(JSON.stringify(byAction('events:PutRule').Resource)).toContain(':rule/StepFunctionsGetEventsForBatchJobsRule');
     expect(byAction('dynamodb:GetItem').Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(byAction('logs:CreateLogDelivery').Resource).toBe('*');
     expect(JSON.stringify(byAction('states:StartExecution').Resource)).toContain(':stateMachine:mf*');
     expect(JSON.stringify(byAction('states:StartExecution').Resource)).toContain(':execution:mf*');
+    // Distributed map runs are redriven by the state machine itself.
+    expect(byAction('states:StartExecution').Action).toContain('states:RedriveExecution');
   });
 
   test('events role may only start this deployment\'s state machines', () => {
@@ -96,6 +120,21 @@ describe('MetaflowStepFunctions', () => {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() } }),
     });
+  });
+
+  test('a customer-managed table key is granted to every role with table access (foreach on Step Functions needs it)', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    const sfn = new MetaflowStepFunctions(stack, 'Sfn', { tableEncryptionKey: key });
+    const role = new iam.Role(stack, 'Task', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    sfn.grantTableAccess(role);
+    const template = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] };
+    for (const grantee of [role, sfn.stateMachineRole]) {
+      const kmsStatement = statementsOf(template, stack, grantee).find((statement) => [statement.Action].flat().includes('kms:Decrypt'));
+      expect(kmsStatement).toEqual(expect.objectContaining({ Resource: keyArn }));
+      expect(kmsStatement.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']));
+    }
   });
 
   test('grantTableAccess gives item read/write/update on the table', () => {

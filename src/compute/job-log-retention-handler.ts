@@ -1,0 +1,27 @@
+/**
+ * Source of the custom resource handler that sets the retention of the account's shared Batch job
+ * log group, creating the group when no job has run yet. Delete leaves the group and its retention
+ * alone: other workloads in the account write there too. The unit tests load and exercise this text.
+ *
+ * @internal
+ */
+export const JOB_LOG_RETENTION_HANDLER = `
+const { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } = require('@aws-sdk/client-cloudwatch-logs');
+const logs = new CloudWatchLogsClient({});
+
+exports.handler = async (event) => {
+  const logGroupName = event.ResourceProperties.LogGroupName;
+  if (event.RequestType !== 'Delete') {
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName }));
+    } catch (error) {
+      if (error.name !== 'ResourceAlreadyExistsException') {
+        throw error;
+      }
+    }
+    const retentionInDays = Number(event.ResourceProperties.RetentionInDays);
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
+  }
+  return { PhysicalResourceId: logGroupName };
+};
+`;

@@ -1,0 +1,22 @@
+import { MetaflowDatabaseOptions } from './database';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+
+const MIN_POSTGRES_MAJOR = 15;
+const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+
+/** Records every problem of the database props. */
+export function validateDatabaseOptions(props: MetaflowDatabaseOptions, errors: PropErrors): void {
+  const major = Number(props.engineVersion?.postgresMajorVersion ?? MIN_POSTGRES_MAJOR);
+  errors.check(major >= MIN_POSTGRES_MAJOR, 'engineVersion', `PostgreSQL ${props.engineVersion?.postgresFullVersion} is older than ${MIN_POSTGRES_MAJOR}`,
+    'use rds.PostgresEngineVersion.VER_17 or VER_16');
+  errors.check(isIntegerInRange(props.allocatedStorageGiB, 20, 65536), 'allocatedStorageGiB', `must be a whole number from 20 to 65536, got ${props.allocatedStorageGiB}`,
+    'use 20 (the gp3 minimum) or more');
+  const allocated = props.allocatedStorageGiB ?? 20;
+  errors.check(props.maxAllocatedStorageGiB === undefined || props.maxAllocatedStorageGiB > allocated, 'maxAllocatedStorageGiB',
+    `(${props.maxAllocatedStorageGiB}) must exceed allocatedStorageGiB (${allocated})`, 'raise maxAllocatedStorageGiB');
+  const backupDays = props.backupRetention?.toDays();
+  errors.check(backupDays === undefined || (backupDays >= 1 && backupDays <= 35), 'backupRetention', `must be 1 to 35 days, got ${backupDays}`,
+    'keep at least one day of automated backups');
+  errors.check(props.databaseName === undefined || DATABASE_NAME.test(props.databaseName), 'databaseName', `'${props.databaseName}' is not a valid PostgreSQL database name`,
+    'use up to 63 letters, digits and underscores, starting with a letter');
+}

@@ -1,0 +1,43 @@
+import { validateDatabaseOptions } from './database-props-validation';
+import { MetaflowMetadataServiceOptions } from './metadata-service';
+import { validateMigrationTimeout } from './schema-migration-validation';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+
+/** Fargate's valid memory sizes (MiB) for each CPU size (units). */
+const FARGATE_MEMORY: Record<number, [number, number]> = {
+  256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720],
+};
+/** Settings the construct owns; `environment` may not override them. */
+const MANAGED_VARIABLES = [
+  'MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_PSWD', 'MF_METADATA_DB_NAME',
+  'MF_METADATA_DB_SSL_MODE', 'MF_METADATA_DB_SSL_ROOT_CERT_PATH', 'MF_METADATA_DB_SSL_ROOT_CERT', 'MF_MIGRATION_ENDPOINTS_ENABLED',
+];
+
+/** Records every problem of the metadata service props, its database's and its migration's included. */
+export function validateMetadataServiceOptions(props: MetaflowMetadataServiceOptions, errors: PropErrors): void {
+  const cpu = props.cpu ?? 256;
+  const memory = props.memoryLimitMiB ?? 512;
+  const memoryRange = FARGATE_MEMORY[cpu];
+  errors.check(memoryRange !== undefined, 'cpu', `${cpu} is not a Fargate CPU size`, `use one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
+  if (memoryRange) {
+    errors.check(memory >= memoryRange[0] && memory <= memoryRange[1], 'memoryLimitMiB', `${memory} MiB does not fit cpu ${cpu}`,
+      `use ${memoryRange[0]} to ${memoryRange[1]} MiB for cpu ${cpu}`);
+  }
+  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`,
+    'run at least one task; the metadata service must be up for flows to run');
+  const desired = props.desiredCount ?? 1;
+  errors.check(props.maxCount === undefined || (Number.isInteger(props.maxCount) && props.maxCount > desired), 'maxCount',
+    `(${props.maxCount}) must be a whole number above desiredCount (${desired})`, 'raise maxCount, or leave it unset for a fixed task count');
+  errors.check(props.targetCpuUtilizationPercent === undefined || props.maxCount !== undefined, 'targetCpuUtilizationPercent',
+    'is set but auto scaling is off', 'set maxCount too');
+  errors.check(isIntegerInRange(props.targetCpuUtilizationPercent, 10, 90), 'targetCpuUtilizationPercent',
+    `must be a whole number from 10 to 90, got ${props.targetCpuUtilizationPercent}`, 'use 60');
+  const rootCertPath = props.databaseSsl?.rootCertPath;
+  errors.check(rootCertPath === undefined || /^\/\S+$/.test(rootCertPath), 'databaseSsl', `CA bundle path '${rootCertPath}' is not an absolute path`,
+    'give the absolute path of the RDS CA bundle inside the image, e.g. DatabaseSsl.verifyFull(\'/etc/ssl/rds/global-bundle.pem\')');
+  const reserved = Object.keys(props.environment ?? {}).filter((key) => MANAGED_VARIABLES.includes(key));
+  errors.check(reserved.length === 0, 'environment', `sets ${reserved.join(', ')}, which the platform manages`,
+    'use databaseSsl or the database options instead');
+  validateMigrationTimeout(props.migrationTimeout, errors.at('migrationTimeout'));
+  validateDatabaseOptions(props.database ?? {}, errors.at('database'));
+}
