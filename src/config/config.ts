@@ -45,7 +45,7 @@ export class MetaflowConfig extends Construct {
       secretStringValue: SecretValue.unsafePlainText(Lazy.string({ produce: () => this.toJson(true) })),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    acknowledgeRule(this.secret, 'SMG4', 'The stored configuration is rewritten from its sources on every deploy; the API key it contains rotates with its own secret.');
+    acknowledgeRule(this.secret, 'SMG4', 'The stored configuration is rewritten from its sources on every deploy, so it follows a key rotated through apiKeyGeneration.');
     this.importCommandOutput = new CfnOutput(this, 'ImportCommand', {
       description: 'Writes the complete Metaflow client configuration to ~/.metaflowconfig/config.json',
       value: `mkdir -p ~/.metaflowconfig && aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${this.secret.secretArn} `

@@ -184,7 +184,8 @@ export class MetaflowStepFunctions extends Construct {
       resources: ['*'],
     }));
     acknowledgeWildcardResources(this.stateMachineRole, ['*'],
-      'Batch DescribeJobs/TerminateJob/TagResource on jobs with run-time ids, and the account-level CloudWatch Logs delivery APIs, take no narrower resource.');
+      'Batch DescribeJobs and the CloudWatch Logs delivery APIs support no resource-level permissions; TerminateJob and TagResource act on jobs '
+      + 'created at run time and stay on * as in the policy Step Functions documents for Batch .sync tasks.');
   }
 
   /** Distributed map states start, follow, stop and redrive child executions of the flow's own state machine. */

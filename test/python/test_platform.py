@@ -106,3 +106,54 @@ def test_adopted_vpc_from_python():
     mf.MetaflowPlatform(stack, "Metaflow", vpc=vpc)
     template = assertions.Template.from_stack(stack)
     template.resource_count_is("AWS::EC2::VPC", 1)
+
+
+def _environment_of(template, container_name):
+    definitions = template.find_resources("AWS::ECS::TaskDefinition").values()
+    containers = [c for d in definitions for c in d["Properties"]["ContainerDefinitions"]]
+    container = next(c for c in containers if c["Name"] == container_name)
+    return {variable["Name"]: variable["Value"] for variable in container["Environment"]}
+
+
+def test_hardening_options_from_python():
+    _, platform, template = _synth(
+        compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", instance_metadata_hop_limit=1)],
+        metadata=mf.MetaflowMetadataServiceOptions(
+            database_ssl=mf.DatabaseSsl.verify_full("/etc/ssl/rds/global-bundle.pem"),
+        ),
+        api=mf.MetaflowApiOptions(api_key_generation=2),
+    )
+
+    template.has_resource_properties(
+        "AWS::EC2::LaunchTemplate",
+        {"LaunchTemplateData": assertions.Match.object_like({"MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}})},
+    )
+    for container in ("metadata", "migration"):
+        environment = _environment_of(template, container)
+        assert environment["MF_METADATA_DB_SSL_MODE"] == "verify-full"
+        assert environment["MF_METADATA_DB_SSL_ROOT_CERT_PATH"] == "/etc/ssl/rds/global-bundle.pem"
+        assert environment["MF_METADATA_DB_SSL_ROOT_CERT"] == "/etc/ssl/rds/global-bundle.pem"
+    assert mf.DatabaseSsl.require().mode == mf.DatabaseSslMode.REQUIRE
+    # Generation 2 of the API key lives in a new secret; the released generation-1 id is gone.
+    secrets = template.find_resources("AWS::SecretsManager::Secret")
+    assert not any(logical_id.startswith("MetaflowApiApiKeySecretE668") for logical_id in secrets)
+    assert platform.api.api_key_secret is not None
+
+
+def test_errors_of_several_parts_come_in_one_message_in_python():
+    app = cdk.App()
+    stack = cdk.Stack(app, "Bad")
+    try:
+        mf.MetaflowPlatform(
+            stack,
+            "Metaflow",
+            network=mf.MetaflowNetworkOptions(nat_gateways=-1),
+            api=mf.MetaflowApiOptions(api_key_required=False),
+        )
+    except Exception as error:
+        message = str(error)
+        assert "Invalid MetaflowPlatform props (2 problem(s))" in message
+        assert "network.natGateways: must be a whole number >= 0" in message
+        assert "api.apiKeyRequired: is false and no allowedCidrs are set" in message
+    else:
+        raise AssertionError("expected MetaflowPlatform to reject the props")

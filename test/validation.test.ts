@@ -1,0 +1,274 @@
+import { App, aws_batch as batch, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import {
+  ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions, MetaflowPlatform,
+  MetaflowPlatformProps, MetaflowSchemaMigration,
+} from '../src';
+
+/*
+ * Every validation rule, exercised as a user meets it: each row builds something with one bad input
+ * and asserts that the error names the prop by its full path and says how to fix it.
+ */
+
+type Build = (stack: Stack) => void;
+
+function errorOf(build: Build): string {
+  try {
+    build(new Stack(new App(), 'Test'));
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the props to be rejected');
+}
+
+const platform = (props: MetaflowPlatformProps | ((stack: Stack) => MetaflowPlatformProps)): Build =>
+  (stack) => new MetaflowPlatform(stack, 'Metaflow', typeof props === 'function' ? props(stack) : props);
+
+const environment = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => platform({ computeEnvironments: [{ name: 'cpu', ...options }] });
+const fargate = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => environment({ kind: ComputeEnvironmentKind.FARGATE, ...options });
+const spot = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => environment({ kind: ComputeEnvironmentKind.EC2_SPOT, ...options });
+
+interface SubnetGroups {
+  readonly public?: boolean;
+  readonly private?: boolean;
+  readonly isolated?: boolean;
+  readonly routeTables?: boolean;
+}
+
+function adoptedVpc(stack: Stack, groups: SubnetGroups, zones = ['us-east-1a', 'us-east-1b']): ec2.IVpc {
+  const ids = (kind: string) => zones.map((_zone, index) => `subnet-${kind}${index}`);
+  const tables = (kind: string) => (groups.routeTables ? zones.map((_zone, index) => `rtb-${kind}${index}`) : undefined);
+  return ec2.Vpc.fromVpcAttributes(stack, 'Adopted', {
+    vpcId: 'vpc-1',
+    availabilityZones: zones,
+    publicSubnetIds: groups.public ? ids('pub') : undefined,
+    publicSubnetRouteTableIds: groups.public ? tables('pub') : undefined,
+    privateSubnetIds: groups.private ? ids('prv') : undefined,
+    privateSubnetRouteTableIds: groups.private ? tables('prv') : undefined,
+    isolatedSubnetIds: groups.isolated ? ids('iso') : undefined,
+    isolatedSubnetRouteTableIds: groups.isolated ? tables('iso') : undefined,
+  });
+}
+
+function isolatedOnlyVpc(stack: Stack): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+}
+
+const existingBucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Existing', 'existing-bucket');
+
+// [case, build, prop path as the user wrote it, start of the fix]
+const cases: Array<[string, Build, string, string]> = [
+  // MetaflowPlatform itself
+  ['VPC given twice', platform((stack) => ({ vpc: new ec2.Vpc(stack, 'A'), network: { vpc: new ec2.Vpc(stack, 'B') } })), 'vpc', 'set it once'],
+  ['bucket given twice', platform((stack) => {
+    const bucket = existingBucket(stack);
+    return { bucket, datastore: { bucket } };
+  }), 'bucket', 'set it once'],
+  ['Step Functions options while off', platform({ stepFunctions: false, stepFunctionsOptions: { stateMachinePrefix: 'mf' } }), 'stepFunctionsOptions',
+    'remove `stepFunctionsOptions` or turn `stepFunctions` on'],
+
+  // network
+  ['negative NAT count', platform({ network: { natGateways: -1 } }), 'network.natGateways', 'use 0 (no NAT'],
+  ['fractional NAT count', platform({ network: { natGateways: 1.5 } }), 'network.natGateways', 'use 0 (no NAT'],
+  ['one Availability Zone', platform({ network: { maxAzs: 1 } }), 'network.maxAzs', 'use 2 or more'],
+  ['more NAT gateways than zones', platform({ network: { natGateways: 3, maxAzs: 2 } }), 'network.natGateways', 'use at most one NAT gateway per Availability Zone'],
+  ['flow log retention without flow logs', platform({ network: { flowLogs: false, flowLogRetention: logs.RetentionDays.ONE_WEEK } }),
+    'network.flowLogRetention', 'remove `flowLogRetention` or enable `flowLogs`'],
+  ['public database subnet type', platform({ network: { databaseSubnets: { subnetType: ec2.SubnetType.PUBLIC } } }), 'network.databaseSubnets',
+    'select isolated or private subnets'],
+  ['NAT count with an adopted VPC', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { natGateways: 1 } })),
+    'network.natGateways', 'remove `natGateways` or `vpc`'],
+  ['zone count with an adopted VPC', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { maxAzs: 3 } })),
+    'network.maxAzs', 'remove `maxAzs` or `vpc`'],
+  ['CIDR with an adopted VPC', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { cidr: '10.1.0.0/16' } })),
+    'network.cidr', 'remove `cidr` or `vpc`'],
+  ['adopted VPC without database subnets', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true }) })), 'network.vpc',
+    'add isolated or private subnets to the VPC, or pass `databaseSubnets`'],
+  ['adopted VPC without a route out for compute', platform((stack) => ({ vpc: adoptedVpc(stack, { isolated: true }) })), 'network.vpc',
+    'pass `computeSubnets` selecting subnets with internet or VPC endpoint access'],
+  ['adopted VPC in one zone', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }, ['us-east-1a']) })),
+    'network.databaseSubnets', 'select database subnets in at least two Availability Zones'],
+  ['public database subnets of an adopted VPC', platform((stack) => {
+    const vpc = adoptedVpc(stack, { public: true, isolated: true });
+    return { vpc, network: { databaseSubnets: { subnets: vpc.publicSubnets } } };
+  }), 'network.databaseSubnets', 'select isolated or private subnets'],
+  ['S3 endpoint without imported route tables', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { s3GatewayEndpoint: true } })),
+    'network.s3GatewayEndpoint', 'import the VPC with its *SubnetRouteTableIds'],
+
+  // datastore
+  ['sysroot with slashes around', platform({ datastore: { sysrootPrefix: '/metaflow/' } }), 'datastore.sysrootPrefix', 'use path segments without leading or trailing slashes'],
+  ['datatools prefix with an empty segment', platform({ datastore: { datatoolsPrefix: 'a//b' } }), 'datastore.datatoolsPrefix', 'use path segments'],
+  ['equal prefixes', platform({ datastore: { datatoolsPrefix: 'metaflow' } }), 'datastore.datatoolsPrefix', 'use distinct prefixes'],
+  ['datatools prefix inside the sysroot', platform({ datastore: { datatoolsPrefix: 'metaflow/data' } }), 'datastore.datatoolsPrefix',
+    'use prefixes where neither contains the other'],
+  ['sysroot inside the datatools prefix', platform({ datastore: { sysrootPrefix: 'data/metaflow' } }), 'datastore.datatoolsPrefix',
+    'use prefixes where neither contains the other'],
+  ['auto-delete on a retained bucket', platform({ datastore: { autoDeleteObjects: true } }), 'datastore.autoDeleteObjects',
+    'also set `removalPolicy: RemovalPolicy.DESTROY`'],
+  ...([
+    ['encryptionKey', (stack: Stack) => ({ encryptionKey: new kms.Key(stack, 'Key') })],
+    ['removalPolicy', () => ({ removalPolicy: RemovalPolicy.DESTROY })],
+    ['autoDeleteObjects', () => ({ autoDeleteObjects: true, removalPolicy: RemovalPolicy.DESTROY })],
+    ['versioned', () => ({ versioned: true })],
+    ['serverAccessLogsBucket', (stack: Stack) => ({ serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs') })],
+  ] as const).map(([prop, options]): [string, Build, string, string] => [
+    `${prop} with an adopted bucket`,
+    platform((stack) => ({ bucket: existingBucket(stack), datastore: options(stack) })),
+    `datastore.${prop}`,
+    `remove \`${prop}\` or \`bucket\``,
+  ]),
+
+  // Batch: environments
+  ['no compute environments', platform({ computeEnvironments: [] }), 'computeEnvironments', 'give at least one environment'],
+  ['environment name starting with a digit', platform({ computeEnvironments: [{ name: '1cpu' }] }), 'computeEnvironments[0].name',
+    'use 1-32 letters, digits and hyphens, starting with a letter'],
+  ['negative minimum vCPUs', environment({ minVcpus: -1 }), 'computeEnvironments[0].minVcpus', 'use 0 so that idle costs nothing'],
+  ['zero maximum vCPUs', environment({ maxVcpus: 0 }), 'computeEnvironments[0].maxVcpus', 'raise maxVcpus'],
+  ['negative desired vCPUs', environment({ desiredVcpus: -1 }), 'computeEnvironments[0].desiredVcpus', 'use 0 or more'],
+  ['minimum above maximum', environment({ minVcpus: 128, maxVcpus: 64 }), 'computeEnvironments[0].minVcpus', 'lower minVcpus or raise maxVcpus'],
+  ['desired outside the range', environment({ desiredVcpus: 100 }), 'computeEnvironments[0].desiredVcpus', 'choose a value between minVcpus and maxVcpus'],
+  ['job queue name with a space', environment({ jobQueueName: 'my queue' }), 'computeEnvironments[0].jobQueueName', 'use up to 128 letters'],
+  ['queue options without a queue', platform({ computeEnvironments: [{ name: 'cpu' }, { name: 'b', createJobQueue: false, jobQueueName: 'b' }] }),
+    'computeEnvironments[1].jobQueueName', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false'],
+  ['queue priority above 1000', environment({ jobQueuePriority: 1001 }), 'computeEnvironments[0].jobQueuePriority', 'use 1 unless queues share environments'],
+  ['hop limit 0', environment({ instanceMetadataHopLimit: 0 }), 'computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
+  ['hop limit 65', environment({ instanceMetadataHopLimit: 65 }), 'computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
+  ['GPU on Fargate', fargate({ gpu: true }), 'computeEnvironments[0].gpu', 'Fargate has no GPUs'],
+  ...([
+    ['instanceTypes', { instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE)] }],
+    ['instanceClasses', { instanceClasses: [ec2.InstanceClass.M6I] }],
+    ['minVcpus', { minVcpus: 1 }],
+    ['desiredVcpus', { desiredVcpus: 1 }],
+    ['rootVolumeSize', { rootVolumeSize: Size.gibibytes(50) }],
+    ['allocationStrategy', { allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE }],
+    ['spotBidPercentage', { spotBidPercentage: 50 }],
+    ['machineImage', { machineImage: ec2.MachineImage.latestAmazonLinux2023() }],
+    ['instanceMetadataHopLimit', { instanceMetadataHopLimit: 1 }],
+  ] as Array<[string, Partial<MetaflowComputeEnvironmentOptions>]>).map(([prop, options]): [string, Build, string, string] => [
+    `${prop} on Fargate`, fargate(options), `computeEnvironments[0].${prop}`, `remove ${prop} or use an EC2 kind`,
+  ]),
+  ['no instance families or types', environment({ instanceClasses: [] }), 'computeEnvironments[0].instanceClasses', 'list instance families or types'],
+  ['root volume below the AMI size', environment({ rootVolumeSize: Size.gibibytes(20) }), 'computeEnvironments[0].rootVolumeSize', 'use 30 GiB or more'],
+  ['Spot with BEST_FIT', spot({ allocationStrategy: batch.AllocationStrategy.BEST_FIT }), 'computeEnvironments[0].allocationStrategy',
+    'use SPOT_PRICE_CAPACITY_OPTIMIZED or SPOT_CAPACITY_OPTIMIZED'],
+  ['Spot bid of 0%', spot({ spotBidPercentage: 0 }), 'computeEnvironments[0].spotBidPercentage', 'use 100 to pay at most the on-demand price'],
+  ['Spot bid above 100%', spot({ spotBidPercentage: 150 }), 'computeEnvironments[0].spotBidPercentage', 'use 100 to pay at most the on-demand price'],
+  ['Spot strategy on demand', environment({ allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED }), 'computeEnvironments[0].allocationStrategy',
+    'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT'],
+  ['Spot bid on demand', environment({ spotBidPercentage: 80 }), 'computeEnvironments[0].spotBidPercentage', 'remove it or use kind EC2_SPOT'],
+
+  // Batch: combined queues and the default queue
+  ['combined queue name with a space', platform({ jobQueues: [{ name: 'a b', computeEnvironments: ['cpu'] }] }), 'jobQueues[0].name', 'use 1-32 letters'],
+  ['combined queue physical name with a space', platform({ jobQueues: [{ name: 'both', jobQueueName: 'a b', computeEnvironments: ['cpu'] }] }),
+    'jobQueues[0].jobQueueName', 'use up to 128 letters'],
+  ['combined queue priority below 0', platform({ jobQueues: [{ name: 'both', priority: -1, computeEnvironments: ['cpu'] }] }), 'jobQueues[0].priority',
+    'use 1 unless queues share environments'],
+  ['combined queue without environments', platform({ jobQueues: [{ name: 'both', computeEnvironments: [] }] }), 'jobQueues[0].computeEnvironments',
+    'list 1 to 3 environment names'],
+  ['combined queue over four environments', platform({
+    computeEnvironments: ['a', 'b', 'c', 'd'].map((name) => ({ name })),
+    jobQueues: [{ name: 'all', computeEnvironments: ['a', 'b', 'c', 'd'] }],
+  }), 'jobQueues[0].computeEnvironments', 'list 1 to 3 environment names'],
+  ['combined queue naming an environment twice', platform({ jobQueues: [{ name: 'both', computeEnvironments: ['cpu', 'cpu'] }] }),
+    'jobQueues[0].computeEnvironments', 'list each environment once'],
+  ['combined queue naming an unknown environment', platform({ jobQueues: [{ name: 'both', computeEnvironments: ['gpu'] }] }),
+    'jobQueues[0].computeEnvironments', 'use names from computeEnvironments (cpu)'],
+  ['combined queue mixing EC2 and Fargate', platform({
+    computeEnvironments: [{ name: 'cpu' }, { name: 'f', kind: ComputeEnvironmentKind.FARGATE }],
+    jobQueues: [{ name: 'both', computeEnvironments: ['cpu', 'f'] }],
+  }), 'jobQueues[0].computeEnvironments', 'make separate queues for EC2 and Fargate environments'],
+  ['a name used twice', platform({ computeEnvironments: [{ name: 'cpu' }, { name: 'cpu' }] }), 'computeEnvironments / jobQueues',
+    'give every environment and queue its own name'],
+  ['a physical queue name used twice', platform({ computeEnvironments: [{ name: 'a', jobQueueName: 'q' }, { name: 'b', jobQueueName: 'q' }] }),
+    'jobQueueName', 'give every queue its own jobQueueName'],
+  ['no queue at all', platform({ computeEnvironments: [{ name: 'cpu', createJobQueue: false }] }), 'computeEnvironments',
+    'let an environment create its queue, or add a combined queue in jobQueues'],
+  ['unknown default queue', platform({ defaultJobQueue: 'gpu' }), 'defaultJobQueue', 'name one of those queues'],
+
+  // metadata service
+  ['CPU size Fargate lacks', platform({ metadata: { cpu: 300 } }), 'metadata.cpu', 'use one of 256, 512, 1024, 2048, 4096'],
+  ['memory that does not fit the CPU', platform({ metadata: { cpu: 256, memoryLimitMiB: 4096 } }), 'metadata.memoryLimitMiB', 'use 512 to 2048 MiB for cpu 256'],
+  ['no tasks', platform({ metadata: { desiredCount: 0 } }), 'metadata.desiredCount', 'run at least one task'],
+  ['maximum not above desired', platform({ metadata: { desiredCount: 2, maxCount: 2 } }), 'metadata.maxCount', 'raise maxCount'],
+  ['CPU target without scaling', platform({ metadata: { targetCpuUtilizationPercent: 50 } }), 'metadata.targetCpuUtilizationPercent', 'set maxCount too'],
+  ['CPU target of 95%', platform({ metadata: { maxCount: 3, targetCpuUtilizationPercent: 95 } }), 'metadata.targetCpuUtilizationPercent', 'use 60'],
+  ['relative CA bundle path', platform({ metadata: { databaseSsl: DatabaseSsl.verifyFull('certs/rds.pem') } }), 'metadata.databaseSsl',
+    'give the absolute path of the RDS CA bundle inside the image'],
+  ['a managed environment variable', platform({ metadata: { environment: { MF_METADATA_DB_SSL_MODE: 'disable' } } }), 'metadata.environment',
+    'use databaseSsl or the database options instead'],
+  ['a migration longer than Lambda can wait', platform({ metadata: { migrationTimeout: Duration.minutes(20) } }), 'metadata.migrationTimeout',
+    'use at most Duration.minutes(13)'],
+
+  // database
+  ['PostgreSQL 14', platform({ metadata: { database: { engineVersion: rds.PostgresEngineVersion.VER_14 } } }), 'metadata.database.engineVersion',
+    'use rds.PostgresEngineVersion.VER_17 or VER_16'],
+  ['storage below gp3\'s minimum', platform({ metadata: { database: { allocatedStorageGiB: 10 } } }), 'metadata.database.allocatedStorageGiB',
+    'use 20 (the gp3 minimum) or more'],
+  ['autoscaling ceiling not above the storage', platform({ metadata: { database: { allocatedStorageGiB: 50, maxAllocatedStorageGiB: 50 } } }),
+    'metadata.database.maxAllocatedStorageGiB', 'raise maxAllocatedStorageGiB'],
+  ['no backups', platform({ metadata: { database: { backupRetention: Duration.days(0) } } }), 'metadata.database.backupRetention',
+    'keep at least one day of automated backups'],
+  ['database name with a hyphen', platform({ metadata: { database: { databaseName: 'meta-flow' } } }), 'metadata.database.databaseName',
+    'use up to 63 letters, digits and underscores'],
+
+  // API
+  ['zero requests per second', platform({ api: { throttlingRateLimit: 0 } }), 'api.throttlingRateLimit', 'use 10000, API Gateway\'s default'],
+  ['zero burst', platform({ api: { throttlingBurstLimit: 0 } }), 'api.throttlingBurstLimit', 'use 5000, API Gateway\'s default'],
+  ['stage name with a space', platform({ api: { stageName: 'my stage' } }), 'api.stageName', 'use letters, digits and underscores'],
+  ['empty allow-list', platform({ api: { allowedCidrs: [] } }), 'api.allowedCidrs', 'list at least one CIDR range'],
+  ['host name in the allow-list', platform({ api: { allowedCidrs: ['example.com'] } }), 'api.allowedCidrs', 'write ranges like 203.0.113.0/24'],
+  ['prefix too long in the allow-list', platform({ api: { allowedCidrs: ['10.0.0.0/33'] } }), 'api.allowedCidrs', 'write ranges like 203.0.113.0/24'],
+  ['keyless API open to the internet', platform({ api: { apiKeyRequired: false } }), 'api.apiKeyRequired',
+    'keep the API key, or set allowedCidrs to your networks'],
+  ['unauthenticated opt-in while the key is on', platform({ api: { allowUnauthenticatedAccess: true } }), 'api.allowUnauthenticatedAccess',
+    'remove allowUnauthenticatedAccess, or set apiKeyRequired: false as well'],
+  ['key generation 0', platform({ api: { apiKeyGeneration: 0 } }), 'api.apiKeyGeneration', 'start at 1 and raise it by one for each rotation'],
+  ['key generation without a key', platform({ api: { apiKeyRequired: false, allowedCidrs: ['203.0.113.0/24'], apiKeyGeneration: 2 } }),
+    'api.apiKeyGeneration', 'remove apiKeyGeneration or turn the API key on'],
+
+  // Step Functions
+  ['state machine prefix with a space', platform({ stepFunctionsOptions: { stateMachinePrefix: 'my flows' } }), 'stepFunctionsOptions.stateMachinePrefix',
+    'use 1-40 letters, digits, hyphens and underscores'],
+  ['state machine prefix over 40 characters', platform({ stepFunctionsOptions: { stateMachinePrefix: 'x'.repeat(41) } }),
+    'stepFunctionsOptions.stateMachinePrefix', 'use 1-40 letters'],
+
+  // parts used on their own
+  ['MetaflowBatch alone in a VPC without a route out', (stack) => new MetaflowBatch(stack, 'Batch', { vpc: isolatedOnlyVpc(stack) }), 'vpc',
+    'pass `vpcSubnets` selecting subnets with internet or VPC endpoint access'],
+  ['MetaflowBatch alone with a bad environment', (stack) => new MetaflowBatch(stack, 'Batch', {
+    vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }), computeEnvironments: [{ name: 'cpu', maxVcpus: -1 }],
+  }), 'computeEnvironments[0].maxVcpus', 'raise maxVcpus'],
+  ['MetaflowComputeEnvironment alone in a VPC without a route out', (stack) => {
+    const vpc = isolatedOnlyVpc(stack);
+    new MetaflowComputeEnvironment(stack, 'Env', { name: 'cpu', vpc, securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }) });
+  }, 'vpc', 'pass `vpcSubnets`'],
+  ['MetaflowSchemaMigration alone with a long timeout', (stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    taskDefinition.addContainer('migration', { image: ecs.ContainerImage.fromRegistry('migration') });
+    new MetaflowSchemaMigration(stack, 'Migration', {
+      cluster: new ecs.Cluster(stack, 'Cluster', { vpc }),
+      taskDefinition,
+      containerName: 'migration',
+      taskLogGroup: new logs.LogGroup(stack, 'Logs'),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroups: [],
+      assignPublicIp: true,
+      timeout: Duration.minutes(15),
+    });
+  }, 'timeout', 'use at most Duration.minutes(13)'],
+];
+
+describe('every bad input names its prop and the fix', () => {
+  test('there are at least 80 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(80);
+  });
+
+  test.each(cases)('%s', (_case, build, prop, fix) => {
+    const message = errorOf(build);
+    expect(message).toMatch(/^Invalid \w+ props \(\d+ problem\(s\)\):\n/);
+    const line = message.split('\n').find((candidate) => candidate.startsWith(`  - ${prop}: `));
+    expect(line).toBeDefined();
+    expect(line).toContain(`. Fix: ${fix}`);
+  });
+});
