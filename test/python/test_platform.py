@@ -84,19 +84,19 @@ def test_several_queues_from_python():
     )
 
 
-def test_bad_props_raise_a_clear_error_in_python():
-    app = cdk.App()
-    stack = cdk.Stack(app, "Bad")
+def _error_of(**props):
+    """The message of the error MetaflowPlatform raises for `props` (jsii surfaces the JavaScript Error as a RuntimeError)."""
+    stack = cdk.Stack(cdk.App(), "Bad")
     try:
-        mf.MetaflowPlatform(
-            stack,
-            "Metaflow",
-            compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", min_vcpus=8, max_vcpus=4)],
-        )
-    except Exception as error:  # jsii surfaces the JavaScript Error as a RuntimeError
-        assert "minVcpus: (8) is greater than maxVcpus (4)" in str(error)
-    else:
-        raise AssertionError("expected MetaflowPlatform to reject minVcpus > maxVcpus")
+        mf.MetaflowPlatform(stack, "Metaflow", **props)
+    except Exception as error:
+        return str(error)
+    raise AssertionError("expected MetaflowPlatform to reject the props")
+
+
+def test_bad_props_raise_a_clear_error_in_python():
+    message = _error_of(compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", min_vcpus=8, max_vcpus=4)])
+    assert "minVcpus: (8) is greater than maxVcpus (4)" in message
 
 
 def test_adopted_vpc_from_python():
@@ -141,19 +141,10 @@ def test_hardening_options_from_python():
 
 
 def test_errors_of_several_parts_come_in_one_message_in_python():
-    app = cdk.App()
-    stack = cdk.Stack(app, "Bad")
-    try:
-        mf.MetaflowPlatform(
-            stack,
-            "Metaflow",
-            network=mf.MetaflowNetworkOptions(nat_gateways=-1),
-            api=mf.MetaflowApiOptions(api_key_required=False),
-        )
-    except Exception as error:
-        message = str(error)
-        assert "Invalid MetaflowPlatform props (2 problem(s))" in message
-        assert "network.natGateways: must be a whole number >= 0" in message
-        assert "api.apiKeyRequired: is false and no allowedCidrs are set" in message
-    else:
-        raise AssertionError("expected MetaflowPlatform to reject the props")
+    message = _error_of(
+        network=mf.MetaflowNetworkOptions(nat_gateways=-1),
+        api=mf.MetaflowApiOptions(api_key_required=False),
+    )
+    assert "Invalid MetaflowPlatform props (2 problem(s))" in message
+    assert "network.natGateways: must be a whole number >= 0" in message
+    assert "api.apiKeyRequired: is false and no allowedCidrs are set" in message

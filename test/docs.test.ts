@@ -1,0 +1,35 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+const read = (file: string) => readFileSync(join(__dirname, '..', file), 'utf8');
+
+describe('SECURITY.md', () => {
+  const security = read('SECURITY.md');
+
+  test.each([
+    ['how to report a vulnerability', '## Reporting a vulnerability'],
+    ['what each part exposes', '## What each part exposes'],
+    ['where secrets live and who reads them', 'secretsmanager:GetSecretValue'],
+    ['that the client copies the key into every Batch job', 'METAFLOW_SERVICE_HEADERS'],
+    ['who can read it from jobs', 'batch:DescribeJobs'],
+    ['how to rotate the key', 'apiKeyGeneration'],
+    ['the instance metadata trade-off', 'instanceMetadataHopLimit'],
+    ['the UI login', 'UI\'s login'],
+  ])('covers %s', (_topic, text) => {
+    expect(security).toContain(text);
+  });
+});
+
+describe('README', () => {
+  const readme = read('README.md');
+
+  test.each([
+    ['key rotation', '## Rotating the API key'],
+    ['public compute subnets of an adopted VPC', 'MapPublicIpOnLaunch'],
+    ['why no SSE setting is emitted', 'METAFLOW_S3_SERVER_SIDE_ENCRYPTION'],
+    ['what a 429 does to the client', 'a 429 from throttling fails its call'],
+    ['the security model', '[SECURITY.md](SECURITY.md)'],
+  ])('explains %s', (_topic, text) => {
+    expect(readme).toContain(text);
+  });
+});
