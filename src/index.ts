@@ -5,6 +5,7 @@ export * from './compute/compute-environment-options';
 export * from './compute/compute-environment';
 export * from './compute/batch';
 export * from './orchestration/step-functions';
+export * from './orchestration/step-functions-integration';
 export * from './config/config';
 export * from './metadata/database';
 export * from './metadata/metadata-service';

@@ -1,8 +1,7 @@
-import { aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { aws_logs as logs, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MetaflowBatch } from './compute/batch';
+import { MetaflowBatch, MetaflowBatchOptions } from './compute/batch';
 import { validateBatchOptions } from './compute/batch-props-validation';
-import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute/compute-environment-options';
 import { MetaflowConfig } from './config/config';
 import { MetaflowDatastore, MetaflowDatastoreOptions } from './datastore/datastore';
 import { validateDatastoreOptions } from './datastore/datastore-props-validation';
@@ -13,100 +12,62 @@ import { validateMetadataServiceOptions } from './metadata/metadata-service-prop
 import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
 import { validateNetworkOptions } from './network/network-props-validation';
 import { networkPlacementOf } from './network/subnet-placement';
-import { MetaflowStepFunctions, MetaflowStepFunctionsOptions } from './orchestration/step-functions';
+import { MetaflowStepFunctions } from './orchestration/step-functions';
+import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
 import { PropErrors } from './private/prop-errors';
 
 /**
  * Props of `MetaflowPlatform`. Every prop is optional: `new MetaflowPlatform(this, 'Metaflow')`
- * deploys a complete platform that costs next to nothing while idle.
+ * deploys a complete platform that costs next to nothing while idle. Each part's options are nested
+ * under the part's name.
  */
 export interface MetaflowPlatformProps {
   /**
-   * An existing VPC to deploy into (shorthand for `network.vpc`).
+   * The network: a new VPC (NAT gateways, zones, CIDR) or an existing one (`network.vpc`), subnet
+   * placement, the S3 endpoint, flow logs.
    *
    * @default - a new VPC over 2 Availability Zones with public and isolated subnets and no NAT gateway
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Options for the network: NAT gateways, subnet placement, the S3 endpoint, flow logs.
-   *
-   * @default - see `MetaflowNetworkOptions`
    */
   readonly network?: MetaflowNetworkOptions;
 
   /**
-   * An existing bucket for Metaflow's data (shorthand for `datastore.bucket`).
+   * The datastore: a new bucket (KMS key, versioning, removal policy) or an existing one
+   * (`datastore.bucket`), and the key prefixes.
    *
    * @default - a new encrypted, TLS-only bucket that is retained when the stack is deleted
-   */
-  readonly bucket?: s3.IBucket;
-
-  /**
-   * Options for the datastore: KMS key, key prefixes, removal policy.
-   *
-   * @default - see `MetaflowDatastoreOptions`
    */
   readonly datastore?: MetaflowDatastoreOptions;
 
   /**
-   * AWS Batch compute environments, each with its own job queue unless it opts out.
+   * AWS Batch: compute environments (each with its own job queue unless it opts out), combined
+   * queues, the default queue, and the retention of the shared job log group.
    *
    * @default - one EC2 on-demand environment named 'cpu' scaling from 0 to 64 vCPUs
    */
-  readonly computeEnvironments?: MetaflowComputeEnvironmentOptions[];
+  readonly batch?: MetaflowBatchOptions;
 
   /**
-   * Job queues that span several compute environments in order (e.g. Spot, then on-demand).
-   *
-   * @default - none
-   */
-  readonly jobQueues?: MetaflowJobQueueOptions[];
-
-  /**
-   * Name of the queue behind `METAFLOW_BATCH_JOB_QUEUE`: an environment's or a combined queue's name.
-   *
-   * @default - the first environment's queue
-   */
-  readonly defaultJobQueue?: string;
-
-  /**
-   * Options for the metadata service and its PostgreSQL database: image, size, task count,
-   * auto scaling, database class and storage.
+   * The metadata service and its PostgreSQL database: image, size, task count, auto scaling,
+   * database SSL, database class and storage.
    *
    * @default - see `MetaflowMetadataServiceOptions`
    */
   readonly metadata?: MetaflowMetadataServiceOptions;
 
   /**
-   * Options for the metadata service's public API: API key, allowed CIDR ranges, throttling.
+   * The metadata service's public API: API key and its rotation, allowed CIDR ranges, throttling.
    *
    * @default - see `MetaflowApiOptions`
    */
   readonly api?: MetaflowApiOptions;
 
   /**
-   * Set the retention of the account's shared Batch job log group `/aws/batch/job` (see
-   * `MetaflowBatchOptions.jobLogRetention`: it affects every Batch job in the account and region).
+   * What `metaflow step-functions create` needs (state table, roles, log group), or nothing.
    *
-   * @default - left as it is
+   * @default StepFunctionsIntegration.enabled()
    */
-  readonly batchJobLogRetention?: logs.RetentionDays;
-
-  /**
-   * Provide what `metaflow step-functions create` needs (state table, roles, log group).
-   *
-   * @default true
-   */
-  readonly stepFunctions?: boolean;
-
-  /**
-   * Options for the Step Functions part; requires `stepFunctions` to be true.
-   *
-   * @default - see `MetaflowStepFunctionsOptions`
-   */
-  readonly stepFunctionsOptions?: MetaflowStepFunctionsOptions;
+  readonly stepFunctions?: StepFunctionsIntegration;
 
   /**
    * What happens to stateful resources (bucket, state table, database, secrets) when they leave
@@ -151,12 +112,10 @@ export class MetaflowPlatform extends Construct {
     this.network = new MetaflowNetwork(this, 'Network', {
       flowLogRetention: props.network?.flowLogs === false ? undefined : props.logRetention,
       ...props.network,
-      vpc: props.vpc ?? props.network?.vpc,
     });
     this.datastore = new MetaflowDatastore(this, 'Datastore', {
-      removalPolicy: props.bucket || props.datastore?.bucket ? undefined : props.removalPolicy,
+      removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy,
       ...props.datastore,
-      bucket: props.bucket ?? props.datastore?.bucket,
     });
     this.metadata = new MetaflowMetadataService(this, 'Metadata', {
       logRetention: props.logRetention,
@@ -174,21 +133,19 @@ export class MetaflowPlatform extends Construct {
       loadBalancer: this.metadata.loadBalancer,
     });
     this.batch = new MetaflowBatch(this, 'Batch', {
+      ...props.batch,
       vpc: this.network.vpc,
       vpcSubnets: this.network.computeSubnets,
-      computeEnvironments: props.computeEnvironments,
-      jobQueues: props.jobQueues,
-      defaultJobQueue: props.defaultJobQueue,
-      jobLogRetention: props.batchJobLogRetention,
     });
     this.datastore.grantReadWrite(this.batch.jobRole);
     this.metadata.allowClientsFrom(this.batch.securityGroup);
 
-    if (props.stepFunctions ?? true) {
+    const stepFunctions = props.stepFunctions ?? StepFunctionsIntegration.enabled();
+    if (stepFunctions.isEnabled) {
       this.stepFunctions = new MetaflowStepFunctions(this, 'StepFunctions', {
         removalPolicy: props.removalPolicy,
         logRetention: props.logRetention,
-        ...props.stepFunctionsOptions,
+        ...stepFunctions.options,
         jobQueues: this.batch.jobQueues,
       });
       this.datastore.grantReadWrite(this.stepFunctions.stateMachineRole);
@@ -243,24 +200,20 @@ export class MetaflowPlatform extends Construct {
 /** Checks the props of every part at once, so that one error names every problem with its full prop path. */
 function validatePlatformProps(props: MetaflowPlatformProps): void {
   const errors = PropErrors.for('MetaflowPlatform');
-  errors.check(!(props.vpc && props.network?.vpc), 'vpc', 'is set both as `vpc` and `network.vpc`', 'set it once');
-  errors.check(!(props.bucket && props.datastore?.bucket), 'bucket', 'is set both as `bucket` and `datastore.bucket`', 'set it once');
-  errors.check(props.stepFunctions !== false || props.stepFunctionsOptions === undefined, 'stepFunctionsOptions',
-    'is set but `stepFunctions` is false', 'remove `stepFunctionsOptions` or turn `stepFunctions` on');
-  const vpc = props.vpc ?? props.network?.vpc;
-  validateNetworkOptions({ ...props.network, vpc }, errors.at('network'));
-  if (vpc) {
+  const network = errors.at('network');
+  validateNetworkOptions(props.network ?? {}, network);
+  if (props.network?.vpc) {
     // An adopted VPC can be checked now, so its placement problems join the others.
-    networkPlacementOf(vpc, props.network ?? {}, true, errors.at('network'));
+    networkPlacementOf(props.network.vpc, props.network, true, network);
   }
-  validateDatastoreOptions({ ...props.datastore, bucket: props.bucket ?? props.datastore?.bucket }, errors.at('datastore'));
+  validateDatastoreOptions(props.datastore ?? {}, errors.at('datastore'));
   validateBatchOptions({
-    computeEnvironments: props.computeEnvironments ?? [{ name: 'cpu' }],
-    jobQueues: props.jobQueues ?? [],
-    defaultJobQueue: props.defaultJobQueue,
-  }, errors);
+    computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
+    jobQueues: props.batch?.jobQueues ?? [],
+    defaultJobQueue: props.batch?.defaultJobQueue,
+  }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
   validateApiOptions(props.api ?? {}, errors.at('api'));
-  validateStepFunctionsOptions(props.stepFunctionsOptions ?? {}, errors.at('stepFunctionsOptions'));
+  validateStepFunctionsOptions(props.stepFunctions?.options ?? {}, errors.at('stepFunctions'));
   errors.throwIfAny();
 }

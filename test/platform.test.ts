@@ -1,6 +1,6 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps } from '../src';
+import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, StepFunctionsIntegration } from '../src';
 
 function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -88,7 +88,7 @@ describe('MetaflowPlatform with no props', () => {
 
 describe('MetaflowPlatform options', () => {
   test('turning Step Functions off removes its resources and keys', () => {
-    const { platform, template } = build({ stepFunctions: false });
+    const { platform, template } = build({ stepFunctions: StepFunctionsIntegration.disabled() });
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
     expect(platform.stepFunctions).toBeUndefined();
     expect(configKeys(platform).filter((key) => key.includes('SFN'))).toEqual([]);
@@ -98,7 +98,7 @@ describe('MetaflowPlatform options', () => {
     const stack = new Stack(new App(), 'Test');
     const key = new kms.Key(stack, 'Key');
     const platform = new MetaflowPlatform(stack, 'Metaflow', {
-      computeEnvironments: [{ name: 'fargate', kind: ComputeEnvironmentKind.FARGATE }],
+      batch: { computeEnvironments: [{ name: 'fargate', kind: ComputeEnvironmentKind.FARGATE }] },
       datastore: { encryptionKey: key },
     });
     expect(configKeys(platform)).toContain('METAFLOW_ECS_FARGATE_EXECUTION_ROLE');
@@ -123,7 +123,10 @@ describe('MetaflowPlatform options', () => {
   });
 
   test('a part option takes precedence over the platform-wide one', () => {
-    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY, stepFunctionsOptions: { removalPolicy: RemovalPolicy.RETAIN } });
+    const { template } = build({
+      removalPolicy: RemovalPolicy.DESTROY,
+      stepFunctions: StepFunctionsIntegration.enabled({ removalPolicy: RemovalPolicy.RETAIN }),
+    });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
   });
 
@@ -133,7 +136,7 @@ describe('MetaflowPlatform options', () => {
       vpcId: 'vpc-1', availabilityZones: ['a', 'b'], privateSubnetIds: ['p1', 'p2'], isolatedSubnetIds: ['i1', 'i2'],
     });
     const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'existing');
-    const platform = new MetaflowPlatform(stack, 'Metaflow', { vpc, bucket, removalPolicy: RemovalPolicy.DESTROY });
+    const platform = new MetaflowPlatform(stack, 'Metaflow', { network: { vpc }, datastore: { bucket }, removalPolicy: RemovalPolicy.DESTROY });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::S3::Bucket', 0);
@@ -141,18 +144,18 @@ describe('MetaflowPlatform options', () => {
     expect(stack.resolve(platform.config.valueOf('METAFLOW_DATASTORE_SYSROOT_S3'))).toBe('s3://existing/metaflow');
   });
 
-  test('rejects conflicting props in one error', () => {
+  test('rejects new-resource options beside adopted resources in one error', () => {
     const stack = new Stack(new App(), 'Test');
     const vpc = new ec2.Vpc(stack, 'Vpc');
     const bucket = new s3.Bucket(stack, 'Bucket');
     expect(() => new MetaflowPlatform(stack, 'Metaflow', {
-      vpc, network: { vpc }, bucket, datastore: { bucket }, stepFunctions: false, stepFunctionsOptions: { stateMachinePrefix: 'x' },
-    })).toThrow(/Invalid MetaflowPlatform props \(3 problem\(s\)\)[\s\S]*vpc: is set both[\s\S]*bucket: is set both[\s\S]*stepFunctionsOptions: is set but `stepFunctions` is false/);
+      network: { vpc, natGateways: 1 }, datastore: { bucket, versioned: true },
+    })).toThrow(/Invalid MetaflowPlatform props \(2 problem\(s\)\)[\s\S]*network\.natGateways: only shapes a new VPC[\s\S]*datastore\.versioned: only shapes a new bucket/);
   });
 
   test('errors from a part name the part\'s prop with its full path', () => {
     expect(() => build({ network: { natGateways: -2 } })).toThrow(/Invalid MetaflowPlatform props[\s\S]*network\.natGateways: must be a whole number >= 0, got -2/);
-    expect(() => build({ computeEnvironments: [{ name: 'cpu', minVcpus: 8, maxVcpus: 4 }] })).toThrow(/computeEnvironments\[0\]\.minVcpus: \(8\) is greater than maxVcpus \(4\)/);
+    expect(() => build({ batch: { computeEnvironments: [{ name: 'cpu', minVcpus: 8, maxVcpus: 4 }] } })).toThrow(/batch\.computeEnvironments\[0\]\.minVcpus: \(8\) is greater than maxVcpus \(4\)/);
   });
 
   test('problems in several parts are reported together in one message', () => {
@@ -160,19 +163,19 @@ describe('MetaflowPlatform options', () => {
     try {
       build({
         network: { natGateways: -1 },
-        computeEnvironments: [{ name: 'cpu' }, { name: 'big', maxVcpus: 0 }],
+        batch: { computeEnvironments: [{ name: 'cpu' }, { name: 'big', maxVcpus: 0 }] },
         metadata: { cpu: 300, database: { allocatedStorageGiB: 5 } },
         api: { stageName: 'no spaces' },
         datastore: { sysrootPrefix: '/lead' },
-        stepFunctionsOptions: { stateMachinePrefix: 'bad prefix' },
+        stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'bad prefix' }),
       });
     } catch (error) {
       message = (error as Error).message;
     }
     expect(message).toMatch(/^Invalid MetaflowPlatform props \(7 problem\(s\)\):/);
     for (const path of [
-      'network.natGateways', 'computeEnvironments[1].maxVcpus', 'metadata.cpu', 'metadata.database.allocatedStorageGiB',
-      'api.stageName', 'datastore.sysrootPrefix', 'stepFunctionsOptions.stateMachinePrefix',
+      'network.natGateways', 'batch.computeEnvironments[1].maxVcpus', 'metadata.cpu', 'metadata.database.allocatedStorageGiB',
+      'api.stageName', 'datastore.sysrootPrefix', 'stepFunctions.stateMachinePrefix',
     ]) {
       expect(message).toContain(`  - ${path}: `);
     }

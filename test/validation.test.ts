@@ -1,7 +1,7 @@
 import { App, aws_batch as batch, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import {
-  ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions, MetaflowPlatform,
-  MetaflowPlatformProps, MetaflowSchemaMigration,
+  ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
+  MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, StepFunctionsIntegration,
 } from '../src';
 
 /*
@@ -23,7 +23,8 @@ function errorOf(build: Build): string {
 const platform = (props: MetaflowPlatformProps | ((stack: Stack) => MetaflowPlatformProps)): Build =>
   (stack) => new MetaflowPlatform(stack, 'Metaflow', typeof props === 'function' ? props(stack) : props);
 
-const environment = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => platform({ computeEnvironments: [{ name: 'cpu', ...options }] });
+const batchPlatform = (options: MetaflowBatchOptions): Build => platform({ batch: options });
+const environment = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => batchPlatform({ computeEnvironments: [{ name: 'cpu', ...options }] });
 const fargate = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => environment({ kind: ComputeEnvironmentKind.FARGATE, ...options });
 const spot = (options: Partial<MetaflowComputeEnvironmentOptions>): Build => environment({ kind: ComputeEnvironmentKind.EC2_SPOT, ...options });
 
@@ -57,15 +58,6 @@ const existingBucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Existi
 
 // [case, build, prop path as the user wrote it, start of the fix]
 const cases: Array<[string, Build, string, string]> = [
-  // MetaflowPlatform itself
-  ['VPC given twice', platform((stack) => ({ vpc: new ec2.Vpc(stack, 'A'), network: { vpc: new ec2.Vpc(stack, 'B') } })), 'vpc', 'set it once'],
-  ['bucket given twice', platform((stack) => {
-    const bucket = existingBucket(stack);
-    return { bucket, datastore: { bucket } };
-  }), 'bucket', 'set it once'],
-  ['Step Functions options while off', platform({ stepFunctions: false, stepFunctionsOptions: { stateMachinePrefix: 'mf' } }), 'stepFunctionsOptions',
-    'remove `stepFunctionsOptions` or turn `stepFunctions` on'],
-
   // network
   ['negative NAT count', platform({ network: { natGateways: -1 } }), 'network.natGateways', 'use 0 (no NAT'],
   ['fractional NAT count', platform({ network: { natGateways: 1.5 } }), 'network.natGateways', 'use 0 (no NAT'],
@@ -75,23 +67,23 @@ const cases: Array<[string, Build, string, string]> = [
     'network.flowLogRetention', 'remove `flowLogRetention` or enable `flowLogs`'],
   ['public database subnet type', platform({ network: { databaseSubnets: { subnetType: ec2.SubnetType.PUBLIC } } }), 'network.databaseSubnets',
     'select isolated or private subnets'],
-  ['NAT count with an adopted VPC', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { natGateways: 1 } })),
+  ['NAT count with an adopted VPC', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), natGateways: 1 } })),
     'network.natGateways', 'remove `natGateways` or `vpc`'],
-  ['zone count with an adopted VPC', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { maxAzs: 3 } })),
+  ['zone count with an adopted VPC', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), maxAzs: 3 } })),
     'network.maxAzs', 'remove `maxAzs` or `vpc`'],
-  ['CIDR with an adopted VPC', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { cidr: '10.1.0.0/16' } })),
+  ['CIDR with an adopted VPC', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), cidr: '10.1.0.0/16' } })),
     'network.cidr', 'remove `cidr` or `vpc`'],
-  ['adopted VPC without database subnets', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true }) })), 'network.vpc',
+  ['adopted VPC without database subnets', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true }) } })), 'network.vpc',
     'add isolated or private subnets to the VPC, or pass `databaseSubnets`'],
-  ['adopted VPC without a route out for compute', platform((stack) => ({ vpc: adoptedVpc(stack, { isolated: true }) })), 'network.vpc',
+  ['adopted VPC without a route out for compute', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { isolated: true }) } })), 'network.vpc',
     'pass `computeSubnets` selecting subnets with internet or VPC endpoint access'],
-  ['adopted VPC in one zone', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }, ['us-east-1a']) })),
+  ['adopted VPC in one zone', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true, isolated: true }, ['us-east-1a']) } })),
     'network.databaseSubnets', 'select database subnets in at least two Availability Zones'],
   ['public database subnets of an adopted VPC', platform((stack) => {
     const vpc = adoptedVpc(stack, { public: true, isolated: true });
-    return { vpc, network: { databaseSubnets: { subnets: vpc.publicSubnets } } };
+    return { network: { vpc, databaseSubnets: { subnets: vpc.publicSubnets } } };
   }), 'network.databaseSubnets', 'select isolated or private subnets'],
-  ['S3 endpoint without imported route tables', platform((stack) => ({ vpc: adoptedVpc(stack, { public: true, isolated: true }), network: { s3GatewayEndpoint: true } })),
+  ['S3 endpoint without imported route tables', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), s3GatewayEndpoint: true } })),
     'network.s3GatewayEndpoint', 'import the VPC with its *SubnetRouteTableIds'],
 
   // datastore
@@ -112,27 +104,27 @@ const cases: Array<[string, Build, string, string]> = [
     ['serverAccessLogsBucket', (stack: Stack) => ({ serverAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'logs') })],
   ] as const).map(([prop, options]): [string, Build, string, string] => [
     `${prop} with an adopted bucket`,
-    platform((stack) => ({ bucket: existingBucket(stack), datastore: options(stack) })),
+    platform((stack) => ({ datastore: { bucket: existingBucket(stack), ...options(stack) } })),
     `datastore.${prop}`,
     `remove \`${prop}\` or \`bucket\``,
   ]),
 
   // Batch: environments
-  ['no compute environments', platform({ computeEnvironments: [] }), 'computeEnvironments', 'give at least one environment'],
-  ['environment name starting with a digit', platform({ computeEnvironments: [{ name: '1cpu' }] }), 'computeEnvironments[0].name',
+  ['no compute environments', batchPlatform({ computeEnvironments: [] }), 'batch.computeEnvironments', 'give at least one environment'],
+  ['environment name starting with a digit', batchPlatform({ computeEnvironments: [{ name: '1cpu' }] }), 'batch.computeEnvironments[0].name',
     'use 1-32 letters, digits and hyphens, starting with a letter'],
-  ['negative minimum vCPUs', environment({ minVcpus: -1 }), 'computeEnvironments[0].minVcpus', 'use 0 so that idle costs nothing'],
-  ['zero maximum vCPUs', environment({ maxVcpus: 0 }), 'computeEnvironments[0].maxVcpus', 'raise maxVcpus'],
-  ['negative desired vCPUs', environment({ desiredVcpus: -1 }), 'computeEnvironments[0].desiredVcpus', 'use 0 or more'],
-  ['minimum above maximum', environment({ minVcpus: 128, maxVcpus: 64 }), 'computeEnvironments[0].minVcpus', 'lower minVcpus or raise maxVcpus'],
-  ['desired outside the range', environment({ desiredVcpus: 100 }), 'computeEnvironments[0].desiredVcpus', 'choose a value between minVcpus and maxVcpus'],
-  ['job queue name with a space', environment({ jobQueueName: 'my queue' }), 'computeEnvironments[0].jobQueueName', 'use up to 128 letters'],
-  ['queue options without a queue', platform({ computeEnvironments: [{ name: 'cpu' }, { name: 'b', createJobQueue: false, jobQueueName: 'b' }] }),
-    'computeEnvironments[1].jobQueueName', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false'],
-  ['queue priority above 1000', environment({ jobQueuePriority: 1001 }), 'computeEnvironments[0].jobQueuePriority', 'use 1 unless queues share environments'],
-  ['hop limit 0', environment({ instanceMetadataHopLimit: 0 }), 'computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
-  ['hop limit 65', environment({ instanceMetadataHopLimit: 65 }), 'computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
-  ['GPU on Fargate', fargate({ gpu: true }), 'computeEnvironments[0].gpu', 'Fargate has no GPUs'],
+  ['negative minimum vCPUs', environment({ minVcpus: -1 }), 'batch.computeEnvironments[0].minVcpus', 'use 0 so that idle costs nothing'],
+  ['zero maximum vCPUs', environment({ maxVcpus: 0 }), 'batch.computeEnvironments[0].maxVcpus', 'raise maxVcpus'],
+  ['negative desired vCPUs', environment({ desiredVcpus: -1 }), 'batch.computeEnvironments[0].desiredVcpus', 'use 0 or more'],
+  ['minimum above maximum', environment({ minVcpus: 128, maxVcpus: 64 }), 'batch.computeEnvironments[0].minVcpus', 'lower minVcpus or raise maxVcpus'],
+  ['desired outside the range', environment({ desiredVcpus: 100 }), 'batch.computeEnvironments[0].desiredVcpus', 'choose a value between minVcpus and maxVcpus'],
+  ['job queue name with a space', environment({ jobQueueName: 'my queue' }), 'batch.computeEnvironments[0].jobQueueName', 'use up to 128 letters'],
+  ['queue options without a queue', batchPlatform({ computeEnvironments: [{ name: 'cpu' }, { name: 'b', createJobQueue: false, jobQueueName: 'b' }] }),
+    'batch.computeEnvironments[1].jobQueueName', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false'],
+  ['queue priority above 1000', environment({ jobQueuePriority: 1001 }), 'batch.computeEnvironments[0].jobQueuePriority', 'use 1 unless queues share environments'],
+  ['hop limit 0', environment({ instanceMetadataHopLimit: 0 }), 'batch.computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
+  ['hop limit 65', environment({ instanceMetadataHopLimit: 65 }), 'batch.computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
+  ['GPU on Fargate', fargate({ gpu: true }), 'batch.computeEnvironments[0].gpu', 'Fargate has no GPUs'],
   ...([
     ['instanceTypes', { instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE)] }],
     ['instanceClasses', { instanceClasses: [ec2.InstanceClass.M6I] }],
@@ -144,45 +136,45 @@ const cases: Array<[string, Build, string, string]> = [
     ['machineImage', { machineImage: ec2.MachineImage.latestAmazonLinux2023() }],
     ['instanceMetadataHopLimit', { instanceMetadataHopLimit: 1 }],
   ] as Array<[string, Partial<MetaflowComputeEnvironmentOptions>]>).map(([prop, options]): [string, Build, string, string] => [
-    `${prop} on Fargate`, fargate(options), `computeEnvironments[0].${prop}`, `remove ${prop} or use an EC2 kind`,
+    `${prop} on Fargate`, fargate(options), `batch.computeEnvironments[0].${prop}`, `remove ${prop} or use an EC2 kind`,
   ]),
-  ['no instance families or types', environment({ instanceClasses: [] }), 'computeEnvironments[0].instanceClasses', 'list instance families or types'],
-  ['root volume below the AMI size', environment({ rootVolumeSize: Size.gibibytes(20) }), 'computeEnvironments[0].rootVolumeSize', 'use 30 GiB or more'],
-  ['Spot with BEST_FIT', spot({ allocationStrategy: batch.AllocationStrategy.BEST_FIT }), 'computeEnvironments[0].allocationStrategy',
+  ['no instance families or types', environment({ instanceClasses: [] }), 'batch.computeEnvironments[0].instanceClasses', 'list instance families or types'],
+  ['root volume below the AMI size', environment({ rootVolumeSize: Size.gibibytes(20) }), 'batch.computeEnvironments[0].rootVolumeSize', 'use 30 GiB or more'],
+  ['Spot with BEST_FIT', spot({ allocationStrategy: batch.AllocationStrategy.BEST_FIT }), 'batch.computeEnvironments[0].allocationStrategy',
     'use SPOT_PRICE_CAPACITY_OPTIMIZED or SPOT_CAPACITY_OPTIMIZED'],
-  ['Spot bid of 0%', spot({ spotBidPercentage: 0 }), 'computeEnvironments[0].spotBidPercentage', 'use 100 to pay at most the on-demand price'],
-  ['Spot bid above 100%', spot({ spotBidPercentage: 150 }), 'computeEnvironments[0].spotBidPercentage', 'use 100 to pay at most the on-demand price'],
-  ['Spot strategy on demand', environment({ allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED }), 'computeEnvironments[0].allocationStrategy',
+  ['Spot bid of 0%', spot({ spotBidPercentage: 0 }), 'batch.computeEnvironments[0].spotBidPercentage', 'use 100 to pay at most the on-demand price'],
+  ['Spot bid above 100%', spot({ spotBidPercentage: 150 }), 'batch.computeEnvironments[0].spotBidPercentage', 'use 100 to pay at most the on-demand price'],
+  ['Spot strategy on demand', environment({ allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED }), 'batch.computeEnvironments[0].allocationStrategy',
     'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT'],
-  ['Spot bid on demand', environment({ spotBidPercentage: 80 }), 'computeEnvironments[0].spotBidPercentage', 'remove it or use kind EC2_SPOT'],
+  ['Spot bid on demand', environment({ spotBidPercentage: 80 }), 'batch.computeEnvironments[0].spotBidPercentage', 'remove it or use kind EC2_SPOT'],
 
   // Batch: combined queues and the default queue
-  ['combined queue name with a space', platform({ jobQueues: [{ name: 'a b', computeEnvironments: ['cpu'] }] }), 'jobQueues[0].name', 'use 1-32 letters'],
-  ['combined queue physical name with a space', platform({ jobQueues: [{ name: 'both', jobQueueName: 'a b', computeEnvironments: ['cpu'] }] }),
-    'jobQueues[0].jobQueueName', 'use up to 128 letters'],
-  ['combined queue priority below 0', platform({ jobQueues: [{ name: 'both', priority: -1, computeEnvironments: ['cpu'] }] }), 'jobQueues[0].priority',
+  ['combined queue name with a space', batchPlatform({ jobQueues: [{ name: 'a b', computeEnvironments: ['cpu'] }] }), 'batch.jobQueues[0].name', 'use 1-32 letters'],
+  ['combined queue physical name with a space', batchPlatform({ jobQueues: [{ name: 'both', jobQueueName: 'a b', computeEnvironments: ['cpu'] }] }),
+    'batch.jobQueues[0].jobQueueName', 'use up to 128 letters'],
+  ['combined queue priority below 0', batchPlatform({ jobQueues: [{ name: 'both', priority: -1, computeEnvironments: ['cpu'] }] }), 'batch.jobQueues[0].priority',
     'use 1 unless queues share environments'],
-  ['combined queue without environments', platform({ jobQueues: [{ name: 'both', computeEnvironments: [] }] }), 'jobQueues[0].computeEnvironments',
+  ['combined queue without environments', batchPlatform({ jobQueues: [{ name: 'both', computeEnvironments: [] }] }), 'batch.jobQueues[0].computeEnvironments',
     'list 1 to 3 environment names'],
-  ['combined queue over four environments', platform({
+  ['combined queue over four environments', batchPlatform({
     computeEnvironments: ['a', 'b', 'c', 'd'].map((name) => ({ name })),
     jobQueues: [{ name: 'all', computeEnvironments: ['a', 'b', 'c', 'd'] }],
-  }), 'jobQueues[0].computeEnvironments', 'list 1 to 3 environment names'],
-  ['combined queue naming an environment twice', platform({ jobQueues: [{ name: 'both', computeEnvironments: ['cpu', 'cpu'] }] }),
-    'jobQueues[0].computeEnvironments', 'list each environment once'],
-  ['combined queue naming an unknown environment', platform({ jobQueues: [{ name: 'both', computeEnvironments: ['gpu'] }] }),
-    'jobQueues[0].computeEnvironments', 'use names from computeEnvironments (cpu)'],
-  ['combined queue mixing EC2 and Fargate', platform({
+  }), 'batch.jobQueues[0].computeEnvironments', 'list 1 to 3 environment names'],
+  ['combined queue naming an environment twice', batchPlatform({ jobQueues: [{ name: 'both', computeEnvironments: ['cpu', 'cpu'] }] }),
+    'batch.jobQueues[0].computeEnvironments', 'list each environment once'],
+  ['combined queue naming an unknown environment', batchPlatform({ jobQueues: [{ name: 'both', computeEnvironments: ['gpu'] }] }),
+    'batch.jobQueues[0].computeEnvironments', 'use names from computeEnvironments (cpu)'],
+  ['combined queue mixing EC2 and Fargate', batchPlatform({
     computeEnvironments: [{ name: 'cpu' }, { name: 'f', kind: ComputeEnvironmentKind.FARGATE }],
     jobQueues: [{ name: 'both', computeEnvironments: ['cpu', 'f'] }],
-  }), 'jobQueues[0].computeEnvironments', 'make separate queues for EC2 and Fargate environments'],
-  ['a name used twice', platform({ computeEnvironments: [{ name: 'cpu' }, { name: 'cpu' }] }), 'computeEnvironments / jobQueues',
+  }), 'batch.jobQueues[0].computeEnvironments', 'make separate queues for EC2 and Fargate environments'],
+  ['a name used twice', batchPlatform({ computeEnvironments: [{ name: 'cpu' }, { name: 'cpu' }] }), 'batch.computeEnvironments / jobQueues',
     'give every environment and queue its own name'],
-  ['a physical queue name used twice', platform({ computeEnvironments: [{ name: 'a', jobQueueName: 'q' }, { name: 'b', jobQueueName: 'q' }] }),
-    'jobQueueName', 'give every queue its own jobQueueName'],
-  ['no queue at all', platform({ computeEnvironments: [{ name: 'cpu', createJobQueue: false }] }), 'computeEnvironments',
+  ['a physical queue name used twice', batchPlatform({ computeEnvironments: [{ name: 'a', jobQueueName: 'q' }, { name: 'b', jobQueueName: 'q' }] }),
+    'batch.jobQueueName', 'give every queue its own jobQueueName'],
+  ['no queue at all', batchPlatform({ computeEnvironments: [{ name: 'cpu', createJobQueue: false }] }), 'batch.computeEnvironments',
     'let an environment create its queue, or add a combined queue in jobQueues'],
-  ['unknown default queue', platform({ defaultJobQueue: 'gpu' }), 'defaultJobQueue', 'name one of those queues'],
+  ['unknown default queue', batchPlatform({ defaultJobQueue: 'gpu' }), 'batch.defaultJobQueue', 'name one of those queues'],
 
   // metadata service
   ['CPU size Fargate lacks', platform({ metadata: { cpu: 300 } }), 'metadata.cpu', 'use one of 256, 512, 1024, 2048, 4096'],
@@ -226,10 +218,10 @@ const cases: Array<[string, Build, string, string]> = [
     'api.apiKeyGeneration', 'remove apiKeyGeneration or turn the API key on'],
 
   // Step Functions
-  ['state machine prefix with a space', platform({ stepFunctionsOptions: { stateMachinePrefix: 'my flows' } }), 'stepFunctionsOptions.stateMachinePrefix',
+  ['state machine prefix with a space', platform({ stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'my flows' }) }), 'stepFunctions.stateMachinePrefix',
     'use 1-40 letters, digits, hyphens and underscores'],
-  ['state machine prefix over 40 characters', platform({ stepFunctionsOptions: { stateMachinePrefix: 'x'.repeat(41) } }),
-    'stepFunctionsOptions.stateMachinePrefix', 'use 1-40 letters'],
+  ['state machine prefix over 40 characters', platform({ stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'x'.repeat(41) }) }),
+    'stepFunctions.stateMachinePrefix', 'use 1-40 letters'],
 
   // parts used on their own
   ['MetaflowBatch alone in a VPC without a route out', (stack) => new MetaflowBatch(stack, 'Batch', { vpc: isolatedOnlyVpc(stack) }), 'vpc',

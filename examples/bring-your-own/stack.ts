@@ -26,9 +26,8 @@ export class BringYourOwnStack extends Stack {
     });
 
     this.platform = new MetaflowPlatform(this, 'Metaflow', {
-      vpc,
-      bucket,
-      datastore: { sysrootPrefix: 'metaflow/ml-team', datatoolsPrefix: 'data/ml-team' },
+      network: { vpc },
+      datastore: { bucket, sysrootPrefix: 'metaflow/ml-team', datatoolsPrefix: 'data/ml-team' },
     });
   }
 }

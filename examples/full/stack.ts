@@ -13,22 +13,24 @@ export class FullPlatformStack extends Stack {
     super(scope, id, props);
     this.platform = new MetaflowPlatform(this, 'Metaflow', {
       network: { natGateways: 1 },
-      computeEnvironments: [
-        { name: 'cpu', maxVcpus: 256 },
-        {
-          name: 'spot',
-          kind: ComputeEnvironmentKind.EC2_SPOT,
-          maxVcpus: 512,
-          allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED,
-          instanceClasses: [ec2.InstanceClass.M6I, ec2.InstanceClass.C6I, ec2.InstanceClass.R6I, ec2.InstanceClass.M7I, ec2.InstanceClass.C7I],
-        },
-        { name: 'gpu', gpu: true, maxVcpus: 96, rootVolumeSize: Size.gibibytes(200) },
-        { name: 'fargate', kind: ComputeEnvironmentKind.FARGATE_SPOT, maxVcpus: 64 },
-      ],
-      jobQueues: [{ name: 'spot-with-fallback', computeEnvironments: ['spot', 'cpu'] }],
-      defaultJobQueue: 'cpu',
-      // This account runs only Metaflow on Batch, so the shared job log group may expire logs too.
-      batchJobLogRetention: logs.RetentionDays.THREE_MONTHS,
+      batch: {
+        computeEnvironments: [
+          { name: 'cpu', maxVcpus: 256 },
+          {
+            name: 'spot',
+            kind: ComputeEnvironmentKind.EC2_SPOT,
+            maxVcpus: 512,
+            allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED,
+            instanceClasses: [ec2.InstanceClass.M6I, ec2.InstanceClass.C6I, ec2.InstanceClass.R6I, ec2.InstanceClass.M7I, ec2.InstanceClass.C7I],
+          },
+          { name: 'gpu', gpu: true, maxVcpus: 96, rootVolumeSize: Size.gibibytes(200) },
+          { name: 'fargate', kind: ComputeEnvironmentKind.FARGATE_SPOT, maxVcpus: 64 },
+        ],
+        jobQueues: [{ name: 'spot-with-fallback', computeEnvironments: ['spot', 'cpu'] }],
+        defaultJobQueue: 'cpu',
+        // This account runs only Metaflow on Batch, so the shared job log group may expire logs too.
+        jobLogRetention: logs.RetentionDays.THREE_MONTHS,
+      },
     });
   }
 }

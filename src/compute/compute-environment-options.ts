@@ -21,7 +21,7 @@ export enum ComputeEnvironmentKind {
 export interface MetaflowComputeEnvironmentOptions {
   /**
    * Short name of the environment, unique within the platform. It names the constructs, the
-   * stack output of its job queue, and is how `MetaflowBatchProps.jobQueues` and
+   * stack output of its job queue, and is how `MetaflowBatchOptions.jobQueues` and
    * `defaultJobQueue` refer to it. Letters, digits and hyphens, starting with a letter.
    */
   readonly name: string;
@@ -126,7 +126,7 @@ export interface MetaflowComputeEnvironmentOptions {
 
   /**
    * Create a job queue in front of this environment alone. Turn it off for an environment used
-   * only behind a combined queue (`MetaflowBatchProps.jobQueues`).
+   * only behind a combined queue (`MetaflowBatchOptions.jobQueues`).
    *
    * @default true
    */

@@ -74,6 +74,11 @@ export interface MetaflowDatastoreOptions {
 }
 
 /**
+ * Props of `MetaflowDatastore`.
+ */
+export interface MetaflowDatastoreProps extends MetaflowDatastoreOptions {}
+
+/**
  * Where Metaflow keeps artifacts, code packages and `metaflow.S3` data: a new encrypted, TLS-only,
  * retained bucket, or an adopted one.
  */
@@ -93,7 +98,7 @@ export class MetaflowDatastore extends Construct {
   /** True when the bucket was adopted rather than created, so grants stay under the two prefixes. */
   public readonly isAdopted: boolean;
 
-  constructor(scope: Construct, id: string, props: MetaflowDatastoreOptions = {}) {
+  constructor(scope: Construct, id: string, props: MetaflowDatastoreProps = {}) {
     super(scope, id);
     validateOrThrow('MetaflowDatastore', props, validateDatastoreOptions);
 

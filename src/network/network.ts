@@ -85,6 +85,11 @@ export interface MetaflowNetworkOptions {
 }
 
 /**
+ * Props of `MetaflowNetwork`.
+ */
+export interface MetaflowNetworkProps extends MetaflowNetworkOptions {}
+
+/**
  * The network a Metaflow platform runs in: a new VPC with no NAT gateway by default, or an
  * adopted one, and the subnet placement rules every other part follows.
  */
@@ -104,7 +109,7 @@ export class MetaflowNetwork extends Construct {
   /** The log group that receives the flow log, when enabled. */
   public readonly flowLogGroup?: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: MetaflowNetworkOptions = {}) {
+  constructor(scope: Construct, id: string, props: MetaflowNetworkProps = {}) {
     super(scope, id);
     validateOrThrow('MetaflowNetwork', props, validateNetworkOptions);
 

@@ -57,12 +57,15 @@ def test_default_platform_from_python():
 
 def test_several_queues_from_python():
     _, platform, template = _synth(
-        compute_environments=[
-            mf.MetaflowComputeEnvironmentOptions(name="cpu"),
-            mf.MetaflowComputeEnvironmentOptions(name="spot", kind=mf.ComputeEnvironmentKind.EC2_SPOT),
-            mf.MetaflowComputeEnvironmentOptions(name="fargate", kind=mf.ComputeEnvironmentKind.FARGATE),
-        ],
-        default_job_queue="spot",
+        batch=mf.MetaflowBatchOptions(
+            compute_environments=[
+                mf.MetaflowComputeEnvironmentOptions(name="cpu"),
+                mf.MetaflowComputeEnvironmentOptions(name="spot", kind=mf.ComputeEnvironmentKind.EC2_SPOT),
+                mf.MetaflowComputeEnvironmentOptions(name="fargate", kind=mf.ComputeEnvironmentKind.FARGATE),
+            ],
+            default_job_queue="spot",
+        ),
+        step_functions=mf.StepFunctionsIntegration.enabled(state_machine_prefix="team_ml"),
         network=mf.MetaflowNetworkOptions(nat_gateways=1),
         metadata=mf.MetaflowMetadataServiceOptions(
             cpu=512,
@@ -73,6 +76,7 @@ def test_several_queues_from_python():
     )
 
     template.resource_count_is("AWS::Batch::JobQueue", 3)
+    assert platform.step_functions.state_machine_prefix == "team_ml"
     template.resource_count_is("AWS::EC2::NatGateway", 1)
     assert platform.batch.execution_role is not None
     assert platform.network.compute_subnets_are_public is False
@@ -95,17 +99,24 @@ def _error_of(**props):
 
 
 def test_bad_props_raise_a_clear_error_in_python():
-    message = _error_of(compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", min_vcpus=8, max_vcpus=4)])
-    assert "minVcpus: (8) is greater than maxVcpus (4)" in message
+    message = _error_of(
+        batch=mf.MetaflowBatchOptions(compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", min_vcpus=8, max_vcpus=4)])
+    )
+    assert "batch.computeEnvironments[0].minVcpus: (8) is greater than maxVcpus (4)" in message
 
 
 def test_adopted_vpc_from_python():
     app = cdk.App()
     stack = cdk.Stack(app, "Adopted")
     vpc = ec2.Vpc(stack, "Shared", nat_gateways=1)
-    mf.MetaflowPlatform(stack, "Metaflow", vpc=vpc)
+    platform = mf.MetaflowPlatform(
+        stack, "Metaflow", network=mf.MetaflowNetworkOptions(vpc=vpc), step_functions=mf.StepFunctionsIntegration.disabled()
+    )
     template = assertions.Template.from_stack(stack)
     template.resource_count_is("AWS::EC2::VPC", 1)
+    template.resource_count_is("AWS::DynamoDB::Table", 0)
+    assert platform.step_functions is None
+    assert platform.network.vpc is vpc
 
 
 def _environment_of(template, container_name):
@@ -117,7 +128,9 @@ def _environment_of(template, container_name):
 
 def test_hardening_options_from_python():
     _, platform, template = _synth(
-        compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", instance_metadata_hop_limit=1)],
+        batch=mf.MetaflowBatchOptions(
+            compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", instance_metadata_hop_limit=1)],
+        ),
         metadata=mf.MetaflowMetadataServiceOptions(
             database_ssl=mf.DatabaseSsl.verify_full("/etc/ssl/rds/global-bundle.pem"),
         ),
