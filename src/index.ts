@@ -12,3 +12,7 @@ export * from './metadata/metadata-service';
 export * from './metadata/schema-migration';
 export * from './metadata/api';
 export * from './metadata/database-ssl';
+export * from './ui/ui-options';
+export * from './ui/ui-tls';
+export * from './ui/ui-login';
+export * from './ui/ui';

@@ -16,6 +16,9 @@ import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
 import { PropErrors } from './private/prop-errors';
+import { MetaflowUi } from './ui/ui';
+import { MetaflowUiOptions } from './ui/ui-options';
+import { validateUiOptions } from './ui/ui-props-validation';
 
 /**
  * Props of `MetaflowPlatform`. Every prop is optional: `new MetaflowPlatform(this, 'Metaflow')`
@@ -70,6 +73,14 @@ export interface MetaflowPlatformProps {
   readonly stepFunctions?: StepFunctionsIntegration;
 
   /**
+   * The Metaflow UI behind a load balancer with HTTPS and a login. Absent means no UI and no UI
+   * resources at all.
+   *
+   * @default - no UI
+   */
+  readonly ui?: MetaflowUiOptions;
+
+  /**
    * What happens to stateful resources (bucket, state table, database, secrets) when they leave
    * the stack. A part's own `removalPolicy` option takes precedence.
    *
@@ -102,6 +113,8 @@ export class MetaflowPlatform extends Construct {
   public readonly batch: MetaflowBatch;
   /** The Step Functions integration, unless turned off. */
   public readonly stepFunctions?: MetaflowStepFunctions;
+  /** The Metaflow UI, when `ui` is set. */
+  public readonly ui?: MetaflowUi;
   /** The Metaflow client configuration and its stack outputs. */
   public readonly config: MetaflowConfig;
 
@@ -153,6 +166,10 @@ export class MetaflowPlatform extends Construct {
       this.stepFunctions.grantTableAccess(this.batch.jobRole);
     }
 
+    if (props.ui) {
+      this.ui = this.createUi(props, props.ui);
+    }
+
     this.config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy });
     this.addConfig();
     this.addJobQueueOutputs();
@@ -176,6 +193,9 @@ export class MetaflowPlatform extends Construct {
     if (this.api.apiKeySecret) {
       config.addSecret('METAFLOW_SERVICE_AUTH_KEY', this.api.apiKeySecret.secretValue);
     }
+    if (this.ui) {
+      config.add('METAFLOW_UI_URL', this.ui.url, 'URL of the Metaflow UI');
+    }
     const sfn = this.stepFunctions;
     if (sfn) {
       config.add('METAFLOW_SFN_IAM_ROLE', sfn.stateMachineRole.roleArn, 'role of Metaflow state machines');
@@ -184,6 +204,31 @@ export class MetaflowPlatform extends Construct {
       config.add('METAFLOW_SFN_STATE_MACHINE_PREFIX', sfn.stateMachinePrefix, 'prefix of Metaflow state machine names');
       config.add('METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN', sfn.logGroup.logGroupArn, 'log group of Step Functions execution history');
     }
+  }
+
+  private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions): MetaflowUi {
+    const ui = new MetaflowUi(this, 'Ui', {
+      image: props.metadata?.image,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      ...options,
+      vpc: this.network.vpc,
+      serviceSubnets: this.network.computeSubnets,
+      assignPublicIp: this.network.computeSubnetsArePublic,
+      cluster: this.metadata.cluster,
+      database: this.metadata.database.endpoint,
+      databaseSsl: props.metadata?.databaseSsl,
+      datastore: this.datastore,
+    });
+    // The UI adds its triggers to the tables the schema migration creates.
+    ui.service.node.addDependency(this.metadata.migration);
+    if (ui.userPool) {
+      new CfnOutput(this, 'UiUserPoolId', {
+        value: ui.userPool.userPoolId,
+        description: 'Cognito user pool of the Metaflow UI: add users with aws cognito-idp admin-create-user --user-pool-id <this id>',
+      });
+    }
+    return ui;
   }
 
   private addJobQueueOutputs(): void {
@@ -215,5 +260,8 @@ function validatePlatformProps(props: MetaflowPlatformProps): void {
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
   validateApiOptions(props.api ?? {}, errors.at('api'));
   validateStepFunctionsOptions(props.stepFunctions?.options ?? {}, errors.at('stepFunctions'));
+  if (props.ui) {
+    validateUiOptions(props.ui, errors.at('ui'));
+  }
   errors.throwIfAny();
 }

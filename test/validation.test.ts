@@ -1,7 +1,10 @@
-import { App, aws_batch as batch, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_rds as rds, aws_s3 as s3, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import {
+  App, aws_batch as batch, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_rds as rds,
+  aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, SecretValue, Size, Stack,
+} from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
-  MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, StepFunctionsIntegration,
+  MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, StepFunctionsIntegration, UiLogin, UiTls,
 } from '../src';
 
 /*
@@ -53,6 +56,19 @@ function adoptedVpc(stack: Stack, groups: SubnetGroups, zones = ['us-east-1a', '
 function isolatedOnlyVpc(stack: Stack): ec2.Vpc {
   return new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
 }
+
+const certificate = (stack: Stack) => acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111122223333:certificate/abc');
+const uiTls = (stack: Stack, domainName = 'metaflow.example.com') => UiTls.fromHostedZone({
+  hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }), domainName,
+});
+const oidc = {
+  issuer: 'https://example.okta.com',
+  authorizationEndpoint: 'https://example.okta.com/oauth2/v1/authorize',
+  tokenEndpoint: 'https://example.okta.com/oauth2/v1/token',
+  userInfoEndpoint: 'https://example.okta.com/oauth2/v1/userinfo',
+  clientId: 'metaflow-ui',
+  clientSecret: SecretValue.secretsManager('metaflow/ui/oidc'),
+};
 
 const existingBucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Existing', 'existing-bucket');
 
@@ -222,6 +238,37 @@ const cases: Array<[string, Build, string, string]> = [
     'use 1-40 letters, digits, hyphens and underscores'],
   ['state machine prefix over 40 characters', platform({ stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'x'.repeat(41) }) }),
     'stepFunctions.stateMachinePrefix', 'use 1-40 letters'],
+
+  // UI
+  ['an internet-facing UI without TLS', platform({ ui: {} }), 'ui.tls', 'use UiTls.fromHostedZone({ hostedZone, domainName })'],
+  ['plain HTTP on the internet', platform({ ui: { tls: UiTls.plainHttp(), login: UiLogin.none(), allowedCidrs: ['203.0.113.0/24'] } }), 'ui.tls',
+    'use UiTls.fromHostedZone'],
+  ['a login over plain HTTP', platform({ ui: { internetFacing: false, login: UiLogin.cognito() } }), 'ui.login', 'give tls a certificate'],
+  ['a public UI without login or allow-list', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.none() } })), 'ui.login',
+    'keep a login (UiLogin.cognito() or UiLogin.oidc(...)), or set allowedCidrs'],
+  ['an empty UI allow-list', platform({ ui: { internetFacing: false, allowedCidrs: [] } }), 'ui.allowedCidrs', 'list at least one CIDR range'],
+  ['a UI allow-list with a host name', platform({ ui: { internetFacing: false, allowedCidrs: ['vpn.example.com'] } }), 'ui.allowedCidrs',
+    'write ranges like 203.0.113.0/24'],
+  ['a domain outside the hosted zone', platform((stack) => ({ ui: { tls: uiTls(stack, 'metaflow.example.org') } })), 'ui.tls.domainName',
+    'use example.com or a name below it'],
+  ['a domain name with a space', platform((stack) => ({ ui: { tls: UiTls.fromCertificate(certificate(stack), 'meta flow.example.com') } })), 'ui.tls.domainName',
+    'give the full name users open'],
+  ['an OIDC issuer that is not https', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.oidc({ ...oidc, issuer: 'example.okta.com' }) } })),
+    'ui.login.issuer', 'give the provider\'s issuer from its /.well-known/openid-configuration'],
+  ['an OIDC provider without a client id', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.oidc({ ...oidc, clientId: '' }) } })),
+    'ui.login.clientId', 'give the client id the provider issued'],
+  ['a Cognito domain prefix with a reserved word', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.cognito({ domainPrefix: 'aws-metaflow' }) } })),
+    'ui.login.domainPrefix', 'use lower-case letters, digits and hyphens'],
+  ['a UI CPU size Fargate lacks', platform({ ui: { internetFacing: false, cpu: 300 } }), 'ui.cpu', 'use one of 256, 512'],
+  ['UI memory that does not fit the CPU', platform({ ui: { internetFacing: false, cpu: 512, memoryLimitMiB: 512 } }), 'ui.memoryLimitMiB',
+    'use 1024 to 4096 MiB for cpu 512'],
+  ['no UI tasks', platform({ ui: { internetFacing: false, desiredCount: 0 } }), 'ui.desiredCount', 'run at least one task'],
+  ['no database connections for the UI', platform({ ui: { internetFacing: false, databasePoolMax: 0 } }), 'ui.databasePoolMax', 'use 4'],
+  ['no artifact cache workers', platform({ ui: { internetFacing: false, cache: { artifactWorkers: 0 } } }), 'ui.cache.artifactWorkers', 'use 2 to 4'],
+  ['caches larger than the task\'s disk', platform({ ui: { internetFacing: false, cache: { artifactStorage: Size.gibibytes(30) } } }),
+    'ui.cache.artifactStorage', 'keep the three under 18 GiB together'],
+  ['a UI environment variable the construct manages', platform({ ui: { internetFacing: false, environment: { PATH_PREFIX: '/api' } } }), 'ui.environment',
+    'use the UI, database and datastore options instead'],
 
   // parts used on their own
   ['MetaflowBatch alone in a VPC without a route out', (stack) => new MetaflowBatch(stack, 'Batch', { vpc: isolatedOnlyVpc(stack) }), 'vpc',

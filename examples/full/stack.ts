@@ -1,10 +1,11 @@
 import { aws_batch as batch, aws_ec2 as ec2, aws_logs as logs, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComputeEnvironmentKind, MetaflowPlatform } from '../../src';
+import { ComputeEnvironmentKind, MetaflowPlatform, UiLogin } from '../../src';
 
 /**
  * Batch at scale: on-demand CPU, Spot with an on-demand fallback, GPU and Fargate queues side by
- * side, each picked per step with `@batch(queue='...')`. Every environment scales to zero.
+ * side, each picked per step with `@batch(queue='...')`. Every environment scales to zero. The UI
+ * runs on an internal load balancer for the company network.
  */
 export class FullPlatformStack extends Stack {
   public readonly platform: MetaflowPlatform;
@@ -31,6 +32,8 @@ export class FullPlatformStack extends Stack {
         // This account runs only Metaflow on Batch, so the shared job log group may expire logs too.
         jobLogRetention: logs.RetentionDays.THREE_MONTHS,
       },
+      // The UI inside the VPC, for people on the company network (VPN): plain HTTP, no login, allow-listed ranges.
+      ui: { internetFacing: false, login: UiLogin.none(), allowedCidrs: ['10.0.0.0/8'] },
     });
   }
 }

@@ -1,4 +1,5 @@
 import { MetaflowApiOptions } from './api';
+import { checkCidrs } from '../private/cidr';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
@@ -11,11 +12,7 @@ export function validateApiOptions(props: MetaflowApiOptions, errors: PropErrors
     'use 5000, API Gateway\'s default');
   errors.check(props.stageName === undefined || STAGE_NAME.test(props.stageName), 'stageName', `'${props.stageName}' is not a valid stage name`,
     'use letters, digits and underscores');
-  errors.check(props.allowedCidrs === undefined || props.allowedCidrs.length > 0, 'allowedCidrs', 'is empty, which would block every caller',
-    'list at least one CIDR range, or leave allowedCidrs unset');
-  for (const cidr of props.allowedCidrs ?? []) {
-    errors.check(isCidr(cidr), 'allowedCidrs', `'${cidr}' is not a CIDR range`, 'write ranges like 203.0.113.0/24 or 2001:db8::/32');
-  }
+  checkCidrs(props.allowedCidrs, 'allowedCidrs', errors);
   const keyless = props.apiKeyRequired === false;
   errors.check(!keyless || props.allowedCidrs !== undefined || props.allowUnauthenticatedAccess === true, 'apiKeyRequired',
     'is false and no allowedCidrs are set, so anyone on the internet could read and write the metadata database',
@@ -26,15 +23,4 @@ export function validateApiOptions(props: MetaflowApiOptions, errors: PropErrors
     'start at 1 and raise it by one for each rotation');
   errors.check(!keyless || props.apiKeyGeneration === undefined, 'apiKeyGeneration', 'is set but apiKeyRequired is false, so there is no key to rotate',
     'remove apiKeyGeneration or turn the API key on');
-}
-
-function isCidr(value: string): boolean {
-  const [address, prefix, ...rest] = value.split('/');
-  if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) {
-    return false;
-  }
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
-    return Number(prefix) <= 32 && address.split('.').every((octet) => Number(octet) <= 255);
-  }
-  return address.includes(':') && /^[0-9A-Fa-f:]+$/.test(address) && Number(prefix) <= 128;
 }

@@ -83,6 +83,25 @@ export interface MetaflowDatabaseOptions {
 }
 
 /**
+ * How to reach a Metaflow metadata database: what the metadata service and the UI connect with.
+ * `MetaflowDatabase.endpoint` gives it for the platform's database; build one for a database of yours.
+ */
+export interface MetaflowDatabaseEndpoint {
+  /** Host name of the database. */
+  readonly hostname: string;
+  /** Port of the database, as a string. */
+  readonly port: string;
+  /** Name of the database. */
+  readonly databaseName: string;
+  /** Name of the database user. */
+  readonly username: string;
+  /** Secret whose `password` field holds the user's password. */
+  readonly secret: secretsmanager.ISecret;
+  /** The database's connections, with its port as the default port (an `rds.DatabaseInstance`, for example). */
+  readonly connections: ec2.IConnectable;
+}
+
+/**
  * Props of `MetaflowDatabase`.
  */
 export interface MetaflowDatabaseProps extends MetaflowDatabaseOptions {
@@ -113,6 +132,8 @@ export class MetaflowDatabase extends Construct {
   public readonly databaseName: string;
   /** Name of the database user. */
   public readonly username: string;
+  /** Everything a client needs to connect, for the UI or another service. */
+  public readonly endpoint: MetaflowDatabaseEndpoint;
 
   constructor(scope: Construct, id: string, props: MetaflowDatabaseProps) {
     super(scope, id);
@@ -158,6 +179,14 @@ export class MetaflowDatabase extends Construct {
     (this.instance.node.defaultChild as rds.CfnDBInstance).addMetadata('cfn-lint', { config: { ignore_checks: ['W3691'] } });
     this.hostname = this.instance.dbInstanceEndpointAddress;
     this.port = this.instance.dbInstanceEndpointPort;
+    this.endpoint = {
+      hostname: this.hostname,
+      port: this.port,
+      databaseName: this.databaseName,
+      username: this.username,
+      secret: this.secret,
+      connections: this.instance,
+    };
 
     acknowledgeRule(this.instance, 'RDS11', 'The metadata service reads the port from the secret; a non-default port adds no protection behind a security group that admits only the service.');
     if (!(props.multiAz ?? false)) {

@@ -1,12 +1,9 @@
 import { validateDatabaseOptions } from './database-props-validation';
 import { MetaflowMetadataServiceOptions } from './metadata-service';
 import { validateMigrationTimeout } from './schema-migration-validation';
+import { checkFargateSize } from '../private/fargate-size';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
-/** Fargate's valid memory sizes (MiB) for each CPU size (units). */
-const FARGATE_MEMORY: Record<number, [number, number]> = {
-  256: [512, 2048], 512: [1024, 4096], 1024: [2048, 8192], 2048: [4096, 16384], 4096: [8192, 30720],
-};
 /** Settings the construct owns; `environment` may not override them. */
 const MANAGED_VARIABLES = [
   'MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_PSWD', 'MF_METADATA_DB_NAME',
@@ -15,14 +12,7 @@ const MANAGED_VARIABLES = [
 
 /** Records every problem of the metadata service props, its database's and its migration's included. */
 export function validateMetadataServiceOptions(props: MetaflowMetadataServiceOptions, errors: PropErrors): void {
-  const cpu = props.cpu ?? 256;
-  const memory = props.memoryLimitMiB ?? 512;
-  const memoryRange = FARGATE_MEMORY[cpu];
-  errors.check(memoryRange !== undefined, 'cpu', `${cpu} is not a Fargate CPU size`, `use one of ${Object.keys(FARGATE_MEMORY).join(', ')}`);
-  if (memoryRange) {
-    errors.check(memory >= memoryRange[0] && memory <= memoryRange[1], 'memoryLimitMiB', `${memory} MiB does not fit cpu ${cpu}`,
-      `use ${memoryRange[0]} to ${memoryRange[1]} MiB for cpu ${cpu}`);
-  }
+  checkFargateSize(props.cpu ?? 256, props.memoryLimitMiB ?? 512, errors);
   errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`,
     'run at least one task; the metadata service must be up for flows to run');
   const desired = props.desiredCount ?? 1;

@@ -4,17 +4,15 @@ import {
 import { Construct } from 'constructs';
 import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
 import { DatabaseSsl } from './database-ssl';
+import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from './metadata-image';
 import { validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { MetaflowSchemaMigration } from './schema-migration';
 import { selectsOnly } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
-/** The upstream release the library is tested against; the seed template pins v2.4.12. */
-const DEFAULT_IMAGE = 'netflixoss/metaflow_metadata_service:v2.5.1';
 const SERVICE_PORT = 8080;
 const LISTENER_PORT = 80;
-const PYTHON = '/opt/latest/bin/python3';
 /**
  * Options for the Metaflow metadata service.
  */
@@ -169,7 +167,7 @@ export class MetaflowMetadataService extends Construct {
     super(scope, id);
     validateOrThrow('MetaflowMetadataService', props, validateMetadataServiceOptions);
     const assignPublicIp = props.assignPublicIp ?? isPublicSelection(props.vpc, props.serviceSubnets);
-    const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE);
+    const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_METADATA_IMAGE);
 
     this.database = new MetaflowDatabase(this, 'Database', { ...props.database, vpc: props.vpc, vpcSubnets: props.databaseSubnets });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -213,13 +211,13 @@ export class MetaflowMetadataService extends Construct {
     this.container = this.taskDefinition.addContainer('metadata', {
       image,
       // The image's default command also starts the migration endpoints (port 8082); run the metadata service alone.
-      command: [PYTHON, '-m', 'services.metadata_service.server'],
+      command: [METADATA_PYTHON, '-m', 'services.metadata_service.server'],
       environment,
       secrets,
       portMappings: [{ containerPort: SERVICE_PORT }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'metadata' }),
       healthCheck: {
-        command: ['CMD-SHELL', `${PYTHON} -c "import urllib.request; urllib.request.urlopen('http://localhost:${SERVICE_PORT}/ping', timeout=3)" || exit 1`],
+        command: ['CMD-SHELL', `${METADATA_PYTHON} -c "import urllib.request; urllib.request.urlopen('http://localhost:${SERVICE_PORT}/ping', timeout=3)" || exit 1`],
         interval: Duration.seconds(30),
         timeout: Duration.seconds(5),
         retries: 3,
@@ -230,7 +228,7 @@ export class MetaflowMetadataService extends Construct {
     this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', taskSize);
     this.migrationTaskDefinition.addContainer('migration', {
       image,
-      command: [PYTHON, '/root/run_goose.py', '--wait', '120'],
+      command: [METADATA_PYTHON, '/root/run_goose.py', '--wait', '120'],
       environment,
       secrets,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'migration' }),

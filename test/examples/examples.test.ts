@@ -5,12 +5,14 @@ import { IConstruct } from 'constructs';
 import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
 import { DefaultPlatformStack } from '../../examples/default/stack';
 import { FullPlatformStack } from '../../examples/full/stack';
+import { WithUiStack } from '../../examples/with-ui/stack';
 import { MetaflowPlatform } from '../../src';
 
 const examples: Record<string, (app: App) => Stack> = {
   'default': (app) => new DefaultPlatformStack(app, 'MetaflowDefault'),
   'bring-your-own': (app) => new BringYourOwnStack(app, 'MetaflowBringYourOwn', { env: { account: '111122223333', region: 'us-east-1' } }),
   'full': (app) => new FullPlatformStack(app, 'MetaflowFull'),
+  'with-ui': (app) => new WithUiStack(app, 'MetaflowWithUi'),
 };
 
 function acknowledgements(scope: IConstruct): Array<[string, string]> {
@@ -186,6 +188,64 @@ describe('default example', () => {
   });
 });
 
+describe('default example has no UI', () => {
+  const template = Template.fromStack(examples.default(new App()));
+
+  test('no application load balancer, user pool, UI task or METAFLOW_UI_URL', () => {
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' });
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    expect(JSON.stringify(template.toJSON())).not.toContain('ui_backend_service');
+    expect(JSON.stringify(template.toJSON())).not.toContain('METAFLOW_UI_URL');
+  });
+});
+
+describe('with-ui example', () => {
+  const stack = examples['with-ui'](new App());
+  const template = Template.fromStack(stack);
+
+  test('HTTPS with a Cognito login in front of the UI, and HTTP redirected', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS', DefaultActions: [Match.objectLike({ Type: 'authenticate-cognito' }), Match.objectLike({ Type: 'forward' })],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+  });
+
+  test('one UI container runs the UI backend, serving the bundled UI, with the password from secrets and read access to S3', () => {
+    const definitions = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+    const definition = definitions.find((candidate) => candidate.Properties.ContainerDefinitions.some((container: any) => container.Name === 'ui'));
+    const container = definition.Properties.ContainerDefinitions.find((candidate: any) => candidate.Name === 'ui');
+    expect(container.Command).toContain('services.ui_backend_service.ui_server');
+    expect(container.Environment).toContainEqual({ Name: 'UI_ENABLED', Value: '1' });
+    expect(container.Secrets).toEqual([expect.objectContaining({ Name: 'MF_METADATA_DB_PSWD' })]);
+    const taskRole = definition.Properties.TaskRoleArn['Fn::GetAtt'][0];
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: taskRole }]))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => [statement.Action].flat()));
+    expect(actions).toEqual(expect.arrayContaining(['s3:ListBucket', 's3:GetObject']));
+  });
+
+  test('outputs METAFLOW_UI_URL, stores it in the client configuration, and outputs the user pool id', () => {
+    const outputs = Object.values(template.findOutputs('*')) as Array<{ Description: string; Value: unknown }>;
+    expect(outputs.filter((output) => output.Description.startsWith('METAFLOW_UI_URL: ')).map((output) => output.Value)).toEqual(['https://metaflow.example.com/']);
+    expect(outputs.filter((output) => output.Description.startsWith('Cognito user pool of the Metaflow UI'))).toHaveLength(1);
+    const stored = template.findResources('AWS::SecretsManager::Secret').MetaflowConfigStoredConfig3347C682 as any;
+    expect(JSON.stringify(stored.Properties.SecretString)).toContain('METAFLOW_UI_URL');
+  });
+
+  test('the UI starts only after the schema migration (it adds triggers to the migrated tables)', () => {
+    const service = Object.entries(template.findResources('AWS::ECS::Service')).find(([id]) => id.startsWith('MetaflowUiService'))![1] as any;
+    expect(service.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^MetaflowMetadataMigration/)]));
+  });
+
+  // Users live in the pool: its logical id must never change once released.
+  test('the user pool logical id is pinned', () => {
+    expect(Object.keys(template.findResources('AWS::Cognito::UserPool'))).toEqual(['MetaflowUiUserPoolD2E96615']);
+  });
+});
+
 describe('bring-your-own example', () => {
   const template = Template.fromStack(examples['bring-your-own'](new App()));
 
@@ -260,5 +320,15 @@ describe('full example', () => {
 
   test('puts compute in private subnets behind the NAT gateway', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('runs the UI on an internal load balancer, over HTTP, admitting only the allow-listed ranges, without login', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application', Scheme: 'internal' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP', DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Metaflow UI load balancer'),
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/8', FromPort: 80 })],
+    });
   });
 });

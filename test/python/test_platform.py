@@ -2,7 +2,9 @@
 
 import aws_cdk as cdk
 from aws_cdk import assertions
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_route53 as route53
 
 import cdk_metaflow_platform as mf
 
@@ -161,3 +163,29 @@ def test_errors_of_several_parts_come_in_one_message_in_python():
     assert "Invalid MetaflowPlatform props (2 problem(s))" in message
     assert "network.natGateways: must be a whole number >= 0" in message
     assert "api.apiKeyRequired: is false and no allowedCidrs are set" in message
+
+
+def test_ui_from_python():
+    app = cdk.App()
+    stack = cdk.Stack(app, "WithUi")
+    zone = route53.HostedZone.from_hosted_zone_attributes(stack, "Zone", hosted_zone_id="Z1", zone_name="example.com")
+    platform = mf.MetaflowPlatform(
+        stack,
+        "Metaflow",
+        ui=mf.MetaflowUiOptions(
+            tls=mf.UiTls.from_hosted_zone(hosted_zone=zone, domain_name="metaflow.example.com"),
+            login=mf.UiLogin.cognito(mfa=cognito.Mfa.REQUIRED),
+            cache=mf.MetaflowUiCacheOptions(artifact_workers=2),
+        ),
+    )
+    template = assertions.Template.from_stack(stack)
+
+    template.has_resource_properties("AWS::Cognito::UserPool", {"MfaConfiguration": "ON"})
+    template.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        {"Protocol": "HTTPS", "DefaultActions": [assertions.Match.object_like({"Type": "authenticate-cognito"}), assertions.Match.any_value()]},
+    )
+    assert platform.ui.url == "https://metaflow.example.com/"
+    assert platform.ui.user_pool is not None
+    assert any(d.startswith("METAFLOW_UI_URL: ") for d in _output_descriptions(template))
+    assert "tls" in _error_of(ui=mf.MetaflowUiOptions(login=mf.UiLogin.none()))

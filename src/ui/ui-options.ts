@@ -1,0 +1,159 @@
+import { aws_ecs as ecs, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { UiLogin } from './ui-login';
+import { UiTls } from './ui-tls';
+
+/**
+ * How much the UI backend caches. Its cache workers decide its memory use; the storage limits
+ * keep its disk caches within the task's ephemeral storage (20 GiB).
+ */
+export interface MetaflowUiCacheOptions {
+  /**
+   * Worker processes that load artifacts (`CACHE_ARTIFACT_MAX_ACTIONS`; upstream default 16).
+   *
+   * @default 4
+   */
+  readonly artifactWorkers?: number;
+
+  /**
+   * Worker processes that build DAGs (`CACHE_DAG_MAX_ACTIONS`; upstream default 16).
+   *
+   * @default 2
+   */
+  readonly dagWorkers?: number;
+
+  /**
+   * Worker processes that read logs (`CACHE_LOG_MAX_ACTIONS`; upstream default 8).
+   *
+   * @default 2
+   */
+  readonly logWorkers?: number;
+
+  /**
+   * Disk for cached artifacts (`CACHE_ARTIFACT_STORAGE_LIMIT`).
+   *
+   * @default Size.gibibytes(4)
+   */
+  readonly artifactStorage?: Size;
+
+  /**
+   * Disk for cached DAGs (`CACHE_DAG_STORAGE_LIMIT`).
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly dagStorage?: Size;
+
+  /**
+   * Disk for cached logs (`CACHE_LOG_STORAGE_LIMIT`).
+   *
+   * @default Size.gibibytes(2)
+   */
+  readonly logStorage?: Size;
+}
+
+/**
+ * Options for the Metaflow UI: one Fargate service running the UI backend, which also serves the
+ * UI itself, behind an Application Load Balancer with a login.
+ */
+export interface MetaflowUiOptions {
+  /**
+   * Put the load balancer on the internet (public subnets), or inside the VPC only.
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * HTTPS with a certificate (required for an internet-facing UI and for any login), or plain HTTP
+   * for an internal UI reached over a VPN.
+   *
+   * @default - required when internetFacing is true; UiTls.plainHttp() for an internal UI
+   */
+  readonly tls?: UiTls;
+
+  /**
+   * Who may open the UI.
+   *
+   * @default - UiLogin.cognito() when internet-facing, UiLogin.none() when internal
+   */
+  readonly login?: UiLogin;
+
+  /**
+   * Accept connections to the load balancer only from these IPv4/IPv6 CIDR ranges.
+   *
+   * @default - any address for an internet-facing UI, the VPC's CIDR for an internal one
+   */
+  readonly allowedCidrs?: string[];
+
+  /**
+   * The image with the UI backend and the bundled UI.
+   *
+   * @default - the metadata service's image (`netflixoss/metaflow_metadata_service:v2.5.1`, which bundles UI v1.3.13)
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * CPU units of the task (512 = 0.5 vCPU).
+   *
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB; must suit `cpu`. Raise it with the cache workers.
+   *
+   * @default 2048
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Number of tasks.
+   *
+   * @default 1
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Cache workers and disk limits.
+   *
+   * @default - 4 artifact, 2 DAG and 2 log workers; 4, 1 and 2 GiB of disk
+   */
+  readonly cache?: MetaflowUiCacheOptions;
+
+  /**
+   * Connections per database pool (`MF_METADATA_DB_POOL_MAX`). The backend opens six pools, so a task
+   * uses up to six times this many connections: keep the total within the database's limit.
+   *
+   * @default 4
+   */
+  readonly databasePoolMax?: number;
+
+  /**
+   * Extra environment variables of the UI container (for example `MF_DEFAULT_TIME_FILTER_DAYS`).
+   * Database and datastore settings are set by the construct.
+   *
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * Bucket that receives the load balancer's access logs.
+   *
+   * @default - no access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * How long the UI's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the Cognito user pool when it leaves the stack; deletion protection of the user
+   * pool and the load balancer is on unless this is `DESTROY`.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}

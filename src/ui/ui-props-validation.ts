@@ -1,0 +1,87 @@
+import { Token } from 'aws-cdk-lib';
+import { UiLoginKind } from './ui-login';
+import { MetaflowUiOptions } from './ui-options';
+import { checkCidrs } from '../private/cidr';
+import { checkFargateSize } from '../private/fargate-size';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+
+/** Settings the construct owns; `environment` may not override them. */
+export const UI_MANAGED_VARIABLES = [
+  'MF_METADATA_DB_HOST', 'MF_METADATA_DB_PORT', 'MF_METADATA_DB_USER', 'MF_METADATA_DB_PSWD', 'MF_METADATA_DB_NAME', 'MF_METADATA_DB_SSL_MODE',
+  'MF_METADATA_DB_SSL_ROOT_CERT_PATH', 'MF_METADATA_DB_SSL_ROOT_CERT', 'MF_UI_METADATA_PORT', 'UI_ENABLED', 'PATH_PREFIX',
+  'METAFLOW_DATASTORE_SYSROOT_S3', 'METAFLOW_DEFAULT_DATASTORE',
+];
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The task's ephemeral storage (Fargate's default), which the disk caches must fit in. */
+export const UI_EPHEMERAL_STORAGE_GIB = 20;
+
+/** Records every problem of the UI props. */
+export function validateUiOptions(props: MetaflowUiOptions, errors: PropErrors): void {
+  const internetFacing = props.internetFacing ?? true;
+  const https = props.tls?.isHttps ?? false;
+  const login = props.login?.kind ?? (internetFacing ? UiLoginKind.COGNITO : UiLoginKind.NONE);
+
+  errors.check(!internetFacing || https, 'tls', props.tls ? 'is plain HTTP on an internet-facing load balancer' : 'is missing for an internet-facing UI',
+    'use UiTls.fromHostedZone({ hostedZone, domainName }) or UiTls.fromCertificate(certificate, domainName), or set internetFacing: false');
+  errors.check(login === UiLoginKind.NONE || https, 'login', 'needs HTTPS: the load balancer authenticates only on HTTPS listeners',
+    'give tls a certificate, or use UiLogin.none() on an internal load balancer');
+  errors.check(!(internetFacing && login === UiLoginKind.NONE && props.allowedCidrs === undefined), 'login',
+    'is none on an internet-facing UI without allowedCidrs, so anyone on the internet could read your runs and artifacts',
+    'keep a login (UiLogin.cognito() or UiLogin.oidc(...)), or set allowedCidrs to your networks, or set internetFacing: false');
+  checkCidrs(props.allowedCidrs, 'allowedCidrs', errors);
+  validateTls(props, errors.at('tls'));
+  validateLogin(props, errors.at('login'));
+
+  checkFargateSize(props.cpu ?? 512, props.memoryLimitMiB ?? 2048, errors);
+  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`, 'run at least one task');
+  errors.check(isIntegerInRange(props.databasePoolMax, 1, 50), 'databasePoolMax', `must be a whole number from 1 to 50, got ${props.databasePoolMax}`,
+    'use 4: the backend opens six pools of this size');
+  validateCache(props, errors.at('cache'));
+  const reserved = Object.keys(props.environment ?? {}).filter((key) => UI_MANAGED_VARIABLES.includes(key));
+  errors.check(reserved.length === 0, 'environment', `sets ${reserved.join(', ')}, which the UI construct manages`,
+    'use the UI, database and datastore options instead');
+}
+
+function validateTls(props: MetaflowUiOptions, errors: PropErrors): void {
+  const tls = props.tls;
+  if (!tls?.isHttps) {
+    return;
+  }
+  const domainName = tls.domainName!;
+  errors.check(Token.isUnresolved(domainName) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(domainName), 'domainName',
+    `'${domainName}' is not a domain name`, 'give the full name users open, e.g. metaflow.example.com');
+  const zoneName = tls.hostedZone?.zoneName;
+  if (zoneName !== undefined && !Token.isUnresolved(zoneName) && !Token.isUnresolved(domainName)) {
+    const zone = zoneName.replace(/\.$/, '').toLowerCase();
+    const name = domainName.toLowerCase();
+    errors.check(name === zone || name.endsWith(`.${zone}`), 'domainName', `'${domainName}' is not in the hosted zone '${zone}'`,
+      `use ${zone} or a name below it`);
+  }
+}
+
+function validateLogin(props: MetaflowUiOptions, errors: PropErrors): void {
+  const oidc = props.login?.oidcOptions;
+  if (oidc) {
+    for (const [field, value] of [['issuer', oidc.issuer], ['authorizationEndpoint', oidc.authorizationEndpoint],
+      ['tokenEndpoint', oidc.tokenEndpoint], ['userInfoEndpoint', oidc.userInfoEndpoint]] as const) {
+      errors.check(Token.isUnresolved(value) || /^https:\/\/\S+$/.test(value ?? ''), field, `'${value ?? ''}' is not an https URL`,
+        `give the provider's ${field} from its /.well-known/openid-configuration`);
+    }
+    errors.check(Token.isUnresolved(oidc.clientId) || (oidc.clientId ?? '').length > 0, 'clientId', 'is empty', 'give the client id the provider issued');
+  }
+  const prefix = props.login?.cognitoOptions?.domainPrefix;
+  errors.check(prefix === undefined || (DOMAIN_PREFIX.test(prefix) && !/aws|amazon|cognito/.test(prefix)), 'domainPrefix',
+    `'${prefix}' is not a valid Cognito domain prefix`, 'use lower-case letters, digits and hyphens, without aws, amazon or cognito');
+}
+
+function validateCache(props: MetaflowUiOptions, errors: PropErrors): void {
+  const cache = props.cache ?? {};
+  for (const [field, value] of [['artifactWorkers', cache.artifactWorkers], ['dagWorkers', cache.dagWorkers], ['logWorkers', cache.logWorkers]] as const) {
+    errors.check(isIntegerInRange(value, 1, 64), field, `must be a whole number from 1 to 64, got ${value}`, 'use 2 to 4 for a small team, more with more memory');
+  }
+  const storage = [cache.artifactStorage, cache.dagStorage, cache.logStorage].map((size, index) => size?.toMebibytes() ?? [4096, 1024, 2048][index]);
+  const totalGiB = storage.reduce((sum, mebibytes) => sum + mebibytes, 0) / 1024;
+  errors.check(totalGiB < UI_EPHEMERAL_STORAGE_GIB - 2, 'artifactStorage',
+    `with dagStorage and logStorage adds up to ${totalGiB} GiB, more than fits the task's ${UI_EPHEMERAL_STORAGE_GIB} GiB of ephemeral storage`,
+    `keep the three under ${UI_EPHEMERAL_STORAGE_GIB - 2} GiB together`);
+}
