@@ -1,11 +1,12 @@
 import {
   App, aws_batch as batch, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_rds as rds,
-  aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, SecretValue, Size, Stack,
+  aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, Size, Stack,
 } from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
   MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, StepFunctionsIntegration, UiLogin, UiTls,
 } from '../src';
+import { oidcProvider } from './ui/oidc-provider';
 
 /*
  * Every validation rule, exercised as a user meets it: each row builds something with one bad input
@@ -61,14 +62,6 @@ const certificate = (stack: Stack) => acm.Certificate.fromCertificateArn(stack, 
 const uiTls = (stack: Stack, domainName = 'metaflow.example.com') => UiTls.fromHostedZone({
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }), domainName,
 });
-const oidc = {
-  issuer: 'https://example.okta.com',
-  authorizationEndpoint: 'https://example.okta.com/oauth2/v1/authorize',
-  tokenEndpoint: 'https://example.okta.com/oauth2/v1/token',
-  userInfoEndpoint: 'https://example.okta.com/oauth2/v1/userinfo',
-  clientId: 'metaflow-ui',
-  clientSecret: SecretValue.secretsManager('metaflow/ui/oidc'),
-};
 
 const existingBucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Existing', 'existing-bucket');
 
@@ -253,9 +246,9 @@ const cases: Array<[string, Build, string, string]> = [
     'use example.com or a name below it'],
   ['a domain name with a space', platform((stack) => ({ ui: { tls: UiTls.fromCertificate(certificate(stack), 'meta flow.example.com') } })), 'ui.tls.domainName',
     'give the full name users open'],
-  ['an OIDC issuer that is not https', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.oidc({ ...oidc, issuer: 'example.okta.com' }) } })),
+  ['an OIDC issuer that is not https', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.oidc({ ...oidcProvider, issuer: 'example.okta.com' }) } })),
     'ui.login.issuer', 'give the provider\'s issuer from its /.well-known/openid-configuration'],
-  ['an OIDC provider without a client id', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.oidc({ ...oidc, clientId: '' }) } })),
+  ['an OIDC provider without a client id', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.oidc({ ...oidcProvider, clientId: '' }) } })),
     'ui.login.clientId', 'give the client id the provider issued'],
   ['a Cognito domain prefix with a reserved word', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.cognito({ domainPrefix: 'aws-metaflow' }) } })),
     'ui.login.domainPrefix', 'use lower-case letters, digits and hyphens'],

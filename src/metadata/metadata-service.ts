@@ -7,7 +7,7 @@ import { DatabaseSsl } from './database-ssl';
 import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from './metadata-image';
 import { validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { MetaflowSchemaMigration } from './schema-migration';
-import { selectsOnly } from '../network/subnet-placement';
+import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
@@ -166,7 +166,7 @@ export class MetaflowMetadataService extends Construct {
   constructor(scope: Construct, id: string, props: MetaflowMetadataServiceProps) {
     super(scope, id);
     validateOrThrow('MetaflowMetadataService', props, validateMetadataServiceOptions);
-    const assignPublicIp = props.assignPublicIp ?? isPublicSelection(props.vpc, props.serviceSubnets);
+    const assignPublicIp = props.assignPublicIp ?? selectsPublicSubnets(props.vpc, props.serviceSubnets);
     const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_METADATA_IMAGE);
 
     this.database = new MetaflowDatabase(this, 'Database', { ...props.database, vpc: props.vpc, vpcSubnets: props.databaseSubnets });
@@ -299,8 +299,4 @@ export class MetaflowMetadataService extends Construct {
   public allowClientsFrom(peer: ec2.IConnectable): void {
     this.loadBalancerSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
   }
-}
-
-function isPublicSelection(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boolean {
-  return selection.subnetType === ec2.SubnetType.PUBLIC || selectsOnly(vpc, selection, vpc.publicSubnets);
 }

@@ -17,7 +17,7 @@ export function computePlacementOf(
   vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined, errors: PropErrors, selectionProp: string,
 ): ComputePlacement {
   if (selection) {
-    return { selection, isPublic: selection.subnetType === ec2.SubnetType.PUBLIC || selectsOnly(vpc, selection, vpc.publicSubnets) };
+    return { selection, isPublic: selectsPublicSubnets(vpc, selection) };
   }
   if (vpc.privateSubnets.length > 0) {
     return { selection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, isPublic: false };
@@ -82,6 +82,11 @@ function databaseSubnetsOf(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undef
  */
 function zoneCountOf(vpc: ec2.IVpc, selection: ec2.SubnetSelection): number {
   return new Set(vpc.selectSubnets(selection).availabilityZones).size;
+}
+
+/** True when `selection` picks public subnets only, whose tasks and instances need public IPs to reach AWS. */
+export function selectsPublicSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boolean {
+  return selection.subnetType === ec2.SubnetType.PUBLIC || selectsOnly(vpc, selection, vpc.publicSubnets);
 }
 
 /** True when every subnet `selection` picks is one of `subnets`. */

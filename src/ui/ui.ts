@@ -11,7 +11,7 @@ import { MetaflowDatastore } from '../datastore/datastore';
 import { MetaflowDatabaseEndpoint } from '../metadata/database';
 import { DatabaseSsl } from '../metadata/database-ssl';
 import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from '../metadata/metadata-image';
-import { selectsOnly } from '../network/subnet-placement';
+import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
 import { PropErrors, validateOrThrow } from '../private/prop-errors';
 
@@ -169,8 +169,7 @@ export class MetaflowUi extends Construct {
       desiredCount: props.desiredCount ?? 1,
       vpcSubnets: props.serviceSubnets,
       securityGroups: [this.securityGroup],
-      assignPublicIp: props.assignPublicIp ?? (props.serviceSubnets.subnetType === ec2.SubnetType.PUBLIC
-        || selectsOnly(props.vpc, props.serviceSubnets, props.vpc.publicSubnets)),
+      assignPublicIp: props.assignPublicIp ?? selectsPublicSubnets(props.vpc, props.serviceSubnets),
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,

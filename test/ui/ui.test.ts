@@ -1,8 +1,9 @@
 import {
   App, aws_certificatemanager as acm, aws_cognito as cognito, aws_ec2 as ec2, aws_kms as kms, aws_route53 as route53, aws_s3 as s3, RemovalPolicy,
-  SecretValue, Stack,
+  Stack,
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { oidcProvider } from './oidc-provider';
 import {
   MetaflowDatabase, MetaflowDatastore, MetaflowUi, MetaflowUiOptions, UiLogin, UiTls,
 } from '../../src';
@@ -225,14 +226,7 @@ describe('MetaflowUi login and certificate choices', () => {
   test('your OIDC provider, with the client secret resolved from Secrets Manager at deploy time', () => {
     const { template } = build((stack) => ({
       tls: hostedZoneTls(stack),
-      login: UiLogin.oidc({
-        issuer: 'https://example.okta.com',
-        authorizationEndpoint: 'https://example.okta.com/oauth2/v1/authorize',
-        tokenEndpoint: 'https://example.okta.com/oauth2/v1/token',
-        userInfoEndpoint: 'https://example.okta.com/oauth2/v1/userinfo',
-        clientId: 'metaflow-ui',
-        clientSecret: SecretValue.secretsManager('metaflow/ui/oidc'),
-      }),
+      login: UiLogin.oidc(oidcProvider),
     }));
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
