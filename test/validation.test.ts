@@ -242,6 +242,8 @@ const cases: Array<[string, Build, string, string]> = [
   ['an empty UI allow-list', platform({ ui: { internetFacing: false, allowedCidrs: [] } }), 'ui.allowedCidrs', 'list at least one CIDR range'],
   ['a UI allow-list with a host name', platform({ ui: { internetFacing: false, allowedCidrs: ['vpn.example.com'] } }), 'ui.allowedCidrs',
     'write ranges like 203.0.113.0/24'],
+  ['a created certificate without a hosted zone', platform({ ui: { tls: UiTls.fromHostedZone({ hostedZone: undefined as any, domainName: 'metaflow.example.com' }) } }),
+    'ui.tls.hostedZone', 'give UiTls.fromHostedZone a hostedZone'],
   ['a domain outside the hosted zone', platform((stack) => ({ ui: { tls: uiTls(stack, 'metaflow.example.org') } })), 'ui.tls.domainName',
     'use example.com or a name below it'],
   ['a domain name with a space', platform((stack) => ({ ui: { tls: UiTls.fromCertificate(certificate(stack), 'meta flow.example.com') } })), 'ui.tls.domainName',

@@ -48,6 +48,8 @@ function validateTls(props: MetaflowUiOptions, errors: PropErrors): void {
     return;
   }
   const domainName = tls.domainName!;
+  errors.check(tls.certificate !== undefined || tls.hostedZone !== undefined, 'hostedZone',
+    'is missing, so the certificate could not be validated and the deployment would wait for it', 'give UiTls.fromHostedZone a hostedZone, or use UiTls.fromCertificate');
   errors.check(Token.isUnresolved(domainName) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(domainName), 'domainName',
     `'${domainName}' is not a domain name`, 'give the full name users open, e.g. metaflow.example.com');
   const zoneName = tls.hostedZone?.zoneName;
