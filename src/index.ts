@@ -16,3 +16,4 @@ export * from './ui/ui-options';
 export * from './ui/ui-tls';
 export * from './ui/ui-login';
 export * from './ui/ui';
+export * from './access/user-access';

@@ -1,5 +1,7 @@
-import { aws_logs as logs, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { aws_iam as iam, aws_logs as logs, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { MetaflowUserAccess, MetaflowUserAccessOptions } from './access/user-access';
+import { validateUserAccessOptions } from './access/user-access-props-validation';
 import { MetaflowBatch, MetaflowBatchOptions } from './compute/batch';
 import { validateBatchOptions } from './compute/batch-props-validation';
 import { MetaflowConfig } from './config/config';
@@ -81,6 +83,14 @@ export interface MetaflowPlatformProps {
   readonly ui?: MetaflowUiOptions;
 
   /**
+   * The people who use the platform: the managed policy for their client is always created (attach
+   * it with `grantClient`); a role they assume is created when `users.roleAssumableBy` is set.
+   *
+   * @default - the policy only, no role
+   */
+  readonly users?: MetaflowUserAccessOptions;
+
+  /**
    * What happens to stateful resources (bucket, state table, database, secrets) when they leave
    * the stack. A part's own `removalPolicy` option takes precedence.
    *
@@ -117,6 +127,8 @@ export class MetaflowPlatform extends Construct {
   public readonly ui?: MetaflowUi;
   /** The Metaflow client configuration and its stack outputs. */
   public readonly config: MetaflowConfig;
+  /** What Metaflow users need: the managed policy and, when asked for, the role they assume. */
+  public readonly users: MetaflowUserAccess;
 
   constructor(scope: Construct, id: string, props: MetaflowPlatformProps = {}) {
     super(scope, id);
@@ -173,6 +185,7 @@ export class MetaflowPlatform extends Construct {
     this.config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy });
     this.addConfig();
     this.addJobQueueOutputs();
+    this.users = this.createUserAccess(props.users ?? {});
   }
 
   private addConfig(): void {
@@ -204,6 +217,29 @@ export class MetaflowPlatform extends Construct {
       config.add('METAFLOW_SFN_STATE_MACHINE_PREFIX', sfn.stateMachinePrefix, 'prefix of Metaflow state machine names');
       config.add('METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN', sfn.logGroup.logGroupArn, 'log group of Step Functions execution history');
     }
+  }
+
+  /** Attaches the Metaflow user policy to an existing user, group or role of this account. */
+  public grantClient(identity: iam.IIdentity): void {
+    this.users.grantClient(identity);
+  }
+
+  private createUserAccess(options: MetaflowUserAccessOptions): MetaflowUserAccess {
+    const users = new MetaflowUserAccess(this, 'Users', {
+      ...options,
+      datastore: this.datastore,
+      batch: this.batch,
+      stepFunctions: this.stepFunctions,
+      configSecret: this.config.secret,
+    });
+    new CfnOutput(this, 'UserPolicyArn', {
+      value: users.policy.managedPolicyArn,
+      description: 'Managed policy with what a Metaflow user needs on this platform: attach it to users, groups or roles',
+    });
+    if (users.role) {
+      new CfnOutput(this, 'UserRoleArn', { value: users.role.roleArn, description: 'Role Metaflow users assume to run flows on this platform' });
+    }
+    return users;
   }
 
   private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions): MetaflowUi {
@@ -263,5 +299,6 @@ function validatePlatformProps(props: MetaflowPlatformProps): void {
   if (props.ui) {
     validateUiOptions(props.ui, errors.at('ui'));
   }
+  validateUserAccessOptions(props.users ?? {}, errors.at('users'));
   errors.throwIfAny();
 }

@@ -265,6 +265,15 @@ const cases: Array<[string, Build, string, string]> = [
   ['a UI environment variable the construct manages', platform({ ui: { internetFacing: false, environment: { PATH_PREFIX: '/api' } } }), 'ui.environment',
     'use the UI, database and datastore options instead'],
 
+  // people
+  ['a user role for a principal that is not an account or ARN', platform({ users: { roleAssumableBy: ['data-scientists'] } }), 'users.roleAssumableBy',
+    'give 12-digit account ids or ARNs'],
+  ['a user role nobody may assume', platform({ users: { roleAssumableBy: [] } }), 'users.roleAssumableBy', 'list at least one principal'],
+  ['a user session over 12 hours', platform({ users: { roleAssumableBy: ['111122223333'], roleMaxSessionDuration: Duration.hours(24) } }),
+    'users.roleMaxSessionDuration', 'use Duration.hours(12) or less'],
+  ['a session length without a role', platform({ users: { roleMaxSessionDuration: Duration.hours(2) } }), 'users.roleMaxSessionDuration',
+    'set roleAssumableBy too'],
+
   // parts used on their own
   ['MetaflowBatch alone in a VPC without a route out', (stack) => new MetaflowBatch(stack, 'Batch', { vpc: isolatedOnlyVpc(stack) }), 'vpc',
     'pass `vpcSubnets` selecting subnets with internet or VPC endpoint access'],

@@ -4,6 +4,7 @@ import aws_cdk as cdk
 from aws_cdk import assertions
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
 
 import cdk_metaflow_platform as mf
@@ -189,3 +190,26 @@ def test_ui_from_python():
     assert platform.ui.user_pool is not None
     assert any(d.startswith("METAFLOW_UI_URL: ") for d in _output_descriptions(template))
     assert "tls" in _error_of(ui=mf.MetaflowUiOptions(login=mf.UiLogin.none()))
+
+
+def test_user_access_from_python():
+    app = cdk.App()
+    stack = cdk.Stack(app, "Users", env=cdk.Environment(account="111122223333", region="us-east-1"))
+    platform = mf.MetaflowPlatform(
+        stack, "Metaflow", users=mf.MetaflowUserAccessOptions(role_assumable_by=["444455556666"])
+    )
+    group = iam.Group(stack, "Scientists")
+    platform.grant_client(group)
+    template = assertions.Template.from_stack(stack)
+
+    template.has_resource_properties(
+        "AWS::IAM::Group", {"ManagedPolicyArns": [assertions.Match.object_like({"Ref": assertions.Match.any_value()})]}
+    )
+    assert platform.users.role is not None
+    actions = [
+        action
+        for statement in platform.users.policy.document.to_json()["Statement"]
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    ]
+    for action in ("batch:SubmitJob", "states:CreateStateMachine", "iam:PassRole"):
+        assert action in actions
