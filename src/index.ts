@@ -11,6 +11,7 @@ export * from './metadata/database';
 export * from './metadata/metadata-service';
 export * from './metadata/schema-migration';
 export * from './metadata/api';
+export * from './metadata/public-api';
 export * from './metadata/database-ssl';
 export * from './ui/ui-options';
 export * from './ui/ui-tls';

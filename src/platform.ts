@@ -7,10 +7,11 @@ import { validateBatchOptions } from './compute/batch-props-validation';
 import { MetaflowConfig } from './config/config';
 import { MetaflowDatastore, MetaflowDatastoreOptions } from './datastore/datastore';
 import { validateDatastoreOptions } from './datastore/datastore-props-validation';
-import { MetaflowApi, MetaflowApiOptions } from './metadata/api';
+import { MetaflowApi } from './metadata/api';
 import { validateApiOptions } from './metadata/api-props-validation';
 import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from './metadata/metadata-service';
 import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
+import { PublicApi } from './metadata/public-api';
 import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
 import { validateNetworkOptions } from './network/network-props-validation';
 import { networkPlacementOf } from './network/subnet-placement';
@@ -61,11 +62,12 @@ export interface MetaflowPlatformProps {
   readonly metadata?: MetaflowMetadataServiceOptions;
 
   /**
-   * The metadata service's public API: API key and its rotation, allowed CIDR ranges, throttling.
+   * The metadata service's public API (API key and its rotation, allowed CIDR ranges, throttling),
+   * or none: `PublicApi.disabled()` keeps the platform private, and clients use the internal URL.
    *
-   * @default - see `MetaflowApiOptions`
+   * @default PublicApi.enabled()
    */
-  readonly api?: MetaflowApiOptions;
+  readonly api?: PublicApi;
 
   /**
    * What `metaflow step-functions create` needs (state table, roles, log group), or nothing.
@@ -117,8 +119,8 @@ export class MetaflowPlatform extends Construct {
   public readonly datastore: MetaflowDatastore;
   /** The metadata service: database, Fargate service, internal load balancer, schema migration. */
   public readonly metadata: MetaflowMetadataService;
-  /** The metadata service's public API (API Gateway). */
-  public readonly api: MetaflowApi;
+  /** The metadata service's public API (API Gateway), unless the platform is private. */
+  public readonly api?: MetaflowApi;
   /** AWS Batch compute environments, job queues and roles. */
   public readonly batch: MetaflowBatch;
   /** The Step Functions integration, unless turned off. */
@@ -151,12 +153,15 @@ export class MetaflowPlatform extends Construct {
       databaseSubnets: this.network.databaseSubnets,
       assignPublicIp: this.network.computeSubnetsArePublic,
     });
-    this.api = new MetaflowApi(this, 'Api', {
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
-      ...props.api,
-      loadBalancer: this.metadata.loadBalancer,
-    });
+    const api = props.api ?? PublicApi.enabled();
+    if (api.isEnabled) {
+      this.api = new MetaflowApi(this, 'Api', {
+        logRetention: props.logRetention,
+        removalPolicy: props.removalPolicy,
+        ...api.options,
+        loadBalancer: this.metadata.loadBalancer,
+      });
+    }
     this.batch = new MetaflowBatch(this, 'Batch', {
       ...props.batch,
       vpc: this.network.vpc,
@@ -201,9 +206,11 @@ export class MetaflowPlatform extends Construct {
       config.add('METAFLOW_ECS_FARGATE_EXECUTION_ROLE', this.batch.executionRole.roleArn, 'ECS task execution role of Fargate jobs');
     }
     config.add('METAFLOW_DEFAULT_METADATA', 'service', 'Metaflow records runs in the metadata service');
-    config.add('METAFLOW_SERVICE_URL', this.api.url, 'public URL of the metadata service (API Gateway)');
+    config.add('METAFLOW_SERVICE_URL', this.api?.url ?? this.metadata.internalUrl, this.api
+      ? 'public URL of the metadata service (API Gateway)'
+      : 'URL of the metadata service inside the VPC (the platform has no public API)');
     config.add('METAFLOW_SERVICE_INTERNAL_URL', this.metadata.internalUrl, 'in-VPC URL of the metadata service, used by Batch and Step Functions tasks');
-    if (this.api.apiKeySecret) {
+    if (this.api?.apiKeySecret) {
       config.addSecret('METAFLOW_SERVICE_AUTH_KEY', this.api.apiKeySecret.secretValue);
     }
     if (this.ui) {
@@ -294,7 +301,7 @@ function validatePlatformProps(props: MetaflowPlatformProps): void {
     defaultJobQueue: props.batch?.defaultJobQueue,
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
-  validateApiOptions(props.api ?? {}, errors.at('api'));
+  validateApiOptions(props.api?.options ?? {}, errors.at('api'));
   validateStepFunctionsOptions(props.stepFunctions?.options ?? {}, errors.at('stepFunctions'));
   if (props.ui) {
     validateUiOptions(props.ui, errors.at('ui'));

@@ -1,6 +1,6 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, StepFunctionsIntegration } from '../src';
+import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration } from '../src';
 
 function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -66,7 +66,7 @@ describe('MetaflowPlatform with no props', () => {
 
   test('config values point at the resources', () => {
     const value = (key: string) => stack.resolve(platform.config.valueOf(key));
-    expect(value('METAFLOW_SERVICE_URL')).toEqual(stack.resolve(platform.api.restApi.url));
+    expect(value('METAFLOW_SERVICE_URL')).toEqual(stack.resolve(platform.api!.restApi.url));
     expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toEqual(stack.resolve(`http://${platform.metadata.loadBalancer.loadBalancerDnsName}/`));
     expect(value('METAFLOW_ECS_S3_ACCESS_IAM_ROLE')).toEqual(stack.resolve(platform.batch.jobRole.roleArn));
     expect(value('METAFLOW_BATCH_JOB_QUEUE')).toEqual(stack.resolve(platform.batch.defaultJobQueue.jobQueueName));
@@ -110,6 +110,32 @@ describe('MetaflowPlatform options', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: stack.getLogicalId(platform.batch.jobRole.node.defaultChild as any) }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['kms:Decrypt', 'kms:Encrypt']), Resource: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] } })]) },
+    });
+  });
+
+  test('PublicApi.disabled(): no API Gateway, no API key; clients use the internal URL', () => {
+    const stack = new Stack(new App(), 'Test');
+    const platform = new MetaflowPlatform(stack, 'Metaflow', { api: PublicApi.disabled() });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    expect(platform.api).toBeUndefined();
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata.internalUrl));
+    expect(platform.config.secretKeys).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([
+      'MetaflowConfigStoredConfig3347C682', 'MetaflowMetadataDatabaseCredentials4B4F7735',
+    ]);
+    const urlOutput = Object.values(template.findOutputs('*')).find((output: any) => output.Description.startsWith('METAFLOW_SERVICE_URL: ')) as any;
+    expect(urlOutput.Description).toContain('the platform has no public API');
+  });
+
+  test('the internal URL admits the networks you allow', () => {
+    const stack = new Stack(new App(), 'Test');
+    const platform = new MetaflowPlatform(stack, 'Metaflow', { api: PublicApi.disabled() });
+    platform.metadata.allowClientsFrom(ec2.Peer.ipv4('172.16.0.0/12'));
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Metaflow metadata load balancer'),
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '172.16.0.0/12', FromPort: 80 })]),
     });
   });
 
@@ -165,7 +191,7 @@ describe('MetaflowPlatform options', () => {
         network: { natGateways: -1 },
         batch: { computeEnvironments: [{ name: 'cpu' }, { name: 'big', maxVcpus: 0 }] },
         metadata: { cpu: 300, database: { allocatedStorageGiB: 5 } },
-        api: { stageName: 'no spaces' },
+        api: PublicApi.enabled({ stageName: 'no spaces' }),
         datastore: { sysrootPrefix: '/lead' },
         stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'bad prefix' }),
       });

@@ -4,7 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
-  MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, StepFunctionsIntegration, UiLogin, UiTls,
+  MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, PublicApi, StepFunctionsIntegration, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
 
@@ -212,18 +212,18 @@ const cases: Array<[string, Build, string, string]> = [
     'use up to 63 letters, digits and underscores'],
 
   // API
-  ['zero requests per second', platform({ api: { throttlingRateLimit: 0 } }), 'api.throttlingRateLimit', 'use 10000, API Gateway\'s default'],
-  ['zero burst', platform({ api: { throttlingBurstLimit: 0 } }), 'api.throttlingBurstLimit', 'use 5000, API Gateway\'s default'],
-  ['stage name with a space', platform({ api: { stageName: 'my stage' } }), 'api.stageName', 'use letters, digits and underscores'],
-  ['empty allow-list', platform({ api: { allowedCidrs: [] } }), 'api.allowedCidrs', 'list at least one CIDR range'],
-  ['host name in the allow-list', platform({ api: { allowedCidrs: ['example.com'] } }), 'api.allowedCidrs', 'write ranges like 203.0.113.0/24'],
-  ['prefix too long in the allow-list', platform({ api: { allowedCidrs: ['10.0.0.0/33'] } }), 'api.allowedCidrs', 'write ranges like 203.0.113.0/24'],
-  ['keyless API open to the internet', platform({ api: { apiKeyRequired: false } }), 'api.apiKeyRequired',
+  ['zero requests per second', platform({ api: PublicApi.enabled({ throttlingRateLimit: 0 }) }), 'api.throttlingRateLimit', 'use 10000, API Gateway\'s default'],
+  ['zero burst', platform({ api: PublicApi.enabled({ throttlingBurstLimit: 0 }) }), 'api.throttlingBurstLimit', 'use 5000, API Gateway\'s default'],
+  ['stage name with a space', platform({ api: PublicApi.enabled({ stageName: 'my stage' }) }), 'api.stageName', 'use letters, digits and underscores'],
+  ['empty allow-list', platform({ api: PublicApi.enabled({ allowedCidrs: [] }) }), 'api.allowedCidrs', 'list at least one CIDR range'],
+  ['host name in the allow-list', platform({ api: PublicApi.enabled({ allowedCidrs: ['example.com'] }) }), 'api.allowedCidrs', 'write ranges like 203.0.113.0/24'],
+  ['prefix too long in the allow-list', platform({ api: PublicApi.enabled({ allowedCidrs: ['10.0.0.0/33'] }) }), 'api.allowedCidrs', 'write ranges like 203.0.113.0/24'],
+  ['keyless API open to the internet', platform({ api: PublicApi.enabled({ apiKeyRequired: false }) }), 'api.apiKeyRequired',
     'keep the API key, or set allowedCidrs to your networks'],
-  ['unauthenticated opt-in while the key is on', platform({ api: { allowUnauthenticatedAccess: true } }), 'api.allowUnauthenticatedAccess',
+  ['unauthenticated opt-in while the key is on', platform({ api: PublicApi.enabled({ allowUnauthenticatedAccess: true }) }), 'api.allowUnauthenticatedAccess',
     'remove allowUnauthenticatedAccess, or set apiKeyRequired: false as well'],
-  ['key generation 0', platform({ api: { apiKeyGeneration: 0 } }), 'api.apiKeyGeneration', 'start at 1 and raise it by one for each rotation'],
-  ['key generation without a key', platform({ api: { apiKeyRequired: false, allowedCidrs: ['203.0.113.0/24'], apiKeyGeneration: 2 } }),
+  ['key generation 0', platform({ api: PublicApi.enabled({ apiKeyGeneration: 0 }) }), 'api.apiKeyGeneration', 'start at 1 and raise it by one for each rotation'],
+  ['key generation without a key', platform({ api: PublicApi.enabled({ apiKeyRequired: false, allowedCidrs: ['203.0.113.0/24'], apiKeyGeneration: 2 }) }),
     'api.apiKeyGeneration', 'remove apiKeyGeneration or turn the API key on'],
 
   // Step Functions

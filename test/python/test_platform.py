@@ -75,7 +75,7 @@ def test_several_queues_from_python():
             memory_limit_mib=1024,
             database=mf.MetaflowDatabaseOptions(multi_az=True),
         ),
-        api=mf.MetaflowApiOptions(allowed_cidrs=["203.0.113.0/24"]),
+        api=mf.PublicApi.enabled(allowed_cidrs=["203.0.113.0/24"]),
     )
 
     template.resource_count_is("AWS::Batch::JobQueue", 3)
@@ -137,7 +137,7 @@ def test_hardening_options_from_python():
         metadata=mf.MetaflowMetadataServiceOptions(
             database_ssl=mf.DatabaseSsl.verify_full("/etc/ssl/rds/global-bundle.pem"),
         ),
-        api=mf.MetaflowApiOptions(api_key_generation=2),
+        api=mf.PublicApi.enabled(api_key_generation=2),
     )
 
     template.has_resource_properties(
@@ -159,7 +159,7 @@ def test_hardening_options_from_python():
 def test_errors_of_several_parts_come_in_one_message_in_python():
     message = _error_of(
         network=mf.MetaflowNetworkOptions(nat_gateways=-1),
-        api=mf.MetaflowApiOptions(api_key_required=False),
+        api=mf.PublicApi.enabled(api_key_required=False),
     )
     assert "Invalid MetaflowPlatform props (2 problem(s))" in message
     assert "network.natGateways: must be a whole number >= 0" in message
@@ -213,3 +213,10 @@ def test_user_access_from_python():
     ]
     for action in ("batch:SubmitJob", "states:CreateStateMachine", "iam:PassRole"):
         assert action in actions
+
+
+def test_private_platform_from_python():
+    stack, platform, template = _synth(api=mf.PublicApi.disabled())
+    template.resource_count_is("AWS::ApiGateway::RestApi", 0)
+    assert platform.api is None
+    assert platform.config.secret_keys == []
