@@ -18,3 +18,4 @@ export * from './ui/ui-tls';
 export * from './ui/ui-login';
 export * from './ui/ui';
 export * from './access/user-access';
+export * from './compute/image-repository';

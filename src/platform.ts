@@ -202,6 +202,12 @@ export class MetaflowPlatform extends Construct {
     // aws/s3 instead of the bucket's key (metaflow/plugins/datatools/s3/s3.py); the bucket's default encryption applies the right key.
     config.add('METAFLOW_BATCH_JOB_QUEUE', this.batch.defaultJobQueue.jobQueueName, 'default AWS Batch job queue');
     config.add('METAFLOW_ECS_S3_ACCESS_IAM_ROLE', this.batch.jobRole.roleArn, 'role AWS Batch tasks run as');
+    if (this.batch.containerImage) {
+      config.add('METAFLOW_BATCH_CONTAINER_IMAGE', this.batch.containerImage, 'image of steps that name none');
+    }
+    if (this.batch.containerRegistry) {
+      config.add('METAFLOW_BATCH_CONTAINER_REGISTRY', this.batch.containerRegistry, 'registry put in front of images named without one');
+    }
     if (this.batch.executionRole) {
       config.add('METAFLOW_ECS_FARGATE_EXECUTION_ROLE', this.batch.executionRole.roleArn, 'ECS task execution role of Fargate jobs');
     }
@@ -239,6 +245,14 @@ export class MetaflowPlatform extends Construct {
       stepFunctions: this.stepFunctions,
       configSecret: this.config.secret,
     });
+    if (this.batch.imageRepository) {
+      // Users build and push step images; Batch pulls them.
+      this.batch.imageRepository.grantPullPush(users);
+      new CfnOutput(this, 'ImageRepositoryUri', {
+        value: this.batch.imageRepository.repositoryUri,
+        description: 'ECR repository for step images: docker push <this uri>:<tag>',
+      });
+    }
     new CfnOutput(this, 'UserPolicyArn', {
       value: users.policy.managedPolicyArn,
       description: 'Managed policy with what a Metaflow user needs on this platform: attach it to users, groups or roles',
@@ -299,6 +313,7 @@ function validatePlatformProps(props: MetaflowPlatformProps): void {
     computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
     jobQueues: props.batch?.jobQueues ?? [],
     defaultJobQueue: props.batch?.defaultJobQueue,
+    imageRepository: props.batch?.imageRepository,
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
   validateApiOptions(props.api?.options ?? {}, errors.at('api'));

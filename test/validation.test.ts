@@ -1,6 +1,6 @@
 import {
-  App, aws_batch as batch, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_rds as rds,
-  aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, Size, Stack,
+  App, aws_batch as batch, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_kms as kms, aws_logs as logs,
+  aws_rds as rds, aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, Size, Stack,
 } from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
@@ -184,6 +184,15 @@ const cases: Array<[string, Build, string, string]> = [
   ['no queue at all', batchPlatform({ computeEnvironments: [{ name: 'cpu', createJobQueue: false }] }), 'batch.computeEnvironments',
     'let an environment create its queue, or add a combined queue in jobQueues'],
   ['unknown default queue', batchPlatform({ defaultJobQueue: 'gpu' }), 'batch.defaultJobQueue', 'name one of those queues'],
+
+  ['an image repository name with capitals', batchPlatform({ imageRepository: { repositoryName: 'ML-Team' } }), 'batch.imageRepository.repositoryName',
+    'use lower-case letters, digits'],
+  ['immutable tags with the moving latest tag as default', batchPlatform({ imageRepository: { imageTagMutability: ecr.TagMutability.IMMUTABLE } }),
+    'batch.imageRepository.defaultImageTag', 'use a version tag such as \'1.0\''],
+  ['a default image tag with a colon', batchPlatform({ imageRepository: { defaultImageTag: 'v1:latest' } }), 'batch.imageRepository.defaultImageTag',
+    'use letters, digits, _ . and -'],
+  ['an image repository keeping no image', batchPlatform({ imageRepository: { maxImageCount: 0 } }), 'batch.imageRepository.maxImageCount',
+    'keep at least one image'],
 
   // metadata service
   ['CPU size Fargate lacks', platform({ metadata: { cpu: 300 } }), 'metadata.cpu', 'use one of 256, 512, 1024, 2048, 4096'],

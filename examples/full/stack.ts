@@ -1,4 +1,4 @@
-import { aws_batch as batch, aws_ec2 as ec2, aws_logs as logs, Size, Stack, StackProps } from 'aws-cdk-lib';
+import { aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_logs as logs, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ComputeEnvironmentKind, MetaflowPlatform, UiLogin } from '../../src';
 
@@ -31,6 +31,8 @@ export class FullPlatformStack extends Stack {
         defaultJobQueue: 'cpu',
         // This account runs only Metaflow on Batch, so the shared job log group may expire logs too.
         jobLogRetention: logs.RetentionDays.THREE_MONTHS,
+        // The team's step images, named per step with @batch(image='<repository uri>:<tag>').
+        imageRepository: { useAsDefaultImage: false, imageTagMutability: ecr.TagMutability.IMMUTABLE },
       },
       // The UI inside the VPC, for people on the company network (VPN): plain HTTP, no login, allow-listed ranges.
       ui: { internetFacing: false, login: UiLogin.none(), allowedCidrs: ['10.0.0.0/8'] },

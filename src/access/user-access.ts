@@ -126,7 +126,8 @@ export class MetaflowUserAccess extends Construct implements iam.IGrantable {
     const jobLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${BATCH_JOB_LOG_GROUP}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     iam.Grant.addToPrincipal({ grantee: this, actions: ['logs:GetLogEvents'], resourceArns: [jobLogs] });
     acknowledgeWildcardResources(this, [jobDefinitions], 'Metaflow names job definitions metaflow_<hash> when a flow runs; the grant is limited to those names.');
-    acknowledgeWildcardResources(this, ['*'], 'Batch Describe*/ListJobs support no resource-level permissions; TerminateJob and TagResource act on jobs created at run time.');
+    acknowledgeWildcardResources(this, ['*'], 'Batch Describe*/ListJobs, states:ListStateMachines and ecr:GetAuthorizationToken support no resource-level '
+      + 'permissions; TerminateJob and TagResource act on jobs created at run time.');
     acknowledgeWildcardResources(this, [jobLogs], 'Batch names a log stream per job attempt; reading is limited to the Batch job log group.');
   }
 

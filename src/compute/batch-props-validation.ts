@@ -1,5 +1,6 @@
-import { aws_batch as batch, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { aws_batch as batch, aws_ecr as ecr, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
+import { MetaflowImageRepositoryOptions } from './image-repository';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 const NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
@@ -12,11 +13,12 @@ export function isFargateKind(kind: ComputeEnvironmentKind | undefined): boolean
   return kind === ComputeEnvironmentKind.FARGATE || kind === ComputeEnvironmentKind.FARGATE_SPOT;
 }
 
-/** What `MetaflowBatch` validates: its environments, combined queues and default queue. */
+/** What `MetaflowBatch` validates: its environments, combined queues, default queue and images. */
 export interface BatchPropsToValidate {
   readonly computeEnvironments: MetaflowComputeEnvironmentOptions[];
   readonly jobQueues: MetaflowJobQueueOptions[];
   readonly defaultJobQueue?: string;
+  readonly imageRepository?: MetaflowImageRepositoryOptions;
 }
 
 /** Records every problem of the Batch props. */
@@ -49,6 +51,25 @@ export function validateBatchOptions(props: BatchPropsToValidate, errors: PropEr
   }
   errors.check(props.defaultJobQueue === undefined || queueNames.includes(props.defaultJobQueue), 'defaultJobQueue',
     `'${props.defaultJobQueue}' is not a job queue of the platform (queues: ${queueNames.join(', ') || 'none'})`, 'name one of those queues');
+  if (props.imageRepository) {
+    validateImageRepository(props.imageRepository, errors.at('imageRepository'));
+  }
+}
+
+const REPOSITORY_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function validateImageRepository(repository: MetaflowImageRepositoryOptions, errors: PropErrors): void {
+  const name = repository.repositoryName;
+  errors.check(name === undefined || (name.length >= 2 && name.length <= 256 && REPOSITORY_NAME.test(name)), 'repositoryName',
+    `'${name}' is not a valid ECR repository name`, 'use lower-case letters, digits and . _ - / separators, e.g. \'ml-team/metaflow\'');
+  const tag = repository.defaultImageTag ?? 'latest';
+  errors.check(IMAGE_TAG.test(tag), 'defaultImageTag', `'${tag}' is not a valid image tag`, 'use letters, digits, _ . and -, e.g. \'1.0\'');
+  errors.check(!(repository.imageTagMutability === ecr.TagMutability.IMMUTABLE && (repository.useAsDefaultImage ?? true) && tag === 'latest'),
+    'defaultImageTag', 'is \'latest\' but tags are immutable, so the default image could be pushed only once',
+    'use a version tag such as \'1.0\' (and raise it with each new image), or keep tags mutable');
+  errors.check(isIntegerInRange(repository.maxImageCount, 1, 10000), 'maxImageCount', `must be a whole number from 1 to 10000, got ${repository.maxImageCount}`,
+    'keep at least one image; 30 suits most teams');
 }
 
 function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {

@@ -1,8 +1,11 @@
-import { ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, aws_logs as logs, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import {
+  ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_iam as iam, aws_logs as logs, CustomResource, Duration, RemovalPolicy, Stack,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { isFargateKind, validateBatchOptions } from './batch-props-validation';
 import { MetaflowComputeEnvironment } from './compute-environment';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
+import { MetaflowImageRepositoryOptions } from './image-repository';
 import { JOB_LOG_RETENTION_HANDLER } from './job-log-retention-handler';
 import { computePlacementOf, warnIfAdoptedPublicCompute } from '../network/subnet-placement';
 import { InlineProvider } from '../private/inline-provider';
@@ -47,6 +50,31 @@ export interface MetaflowBatchOptions {
    * @default - the log group is left as it is (Batch creates it without retention: logs never expire)
    */
   readonly jobLogRetention?: logs.RetentionDays;
+
+  /**
+   * The image of steps that name none (`METAFLOW_BATCH_CONTAINER_IMAGE`), for example
+   * `public.ecr.aws/docker/library/python:3.12` or an image of your registry.
+   *
+   * @default - the image repository's default image when there is one, else Metaflow's own default
+   *            (`python:<major.minor of the client>` from Docker Hub)
+   */
+  readonly containerImage?: string;
+
+  /**
+   * Registry Metaflow puts in front of every image named without one, Metaflow's default image
+   * included (`METAFLOW_BATCH_CONTAINER_REGISTRY`), for example an ECR pull-through cache.
+   *
+   * @default - none: images without a registry come from Docker Hub
+   */
+  readonly containerRegistry?: string;
+
+  /**
+   * An ECR repository for step images: scanned on push, keeping the latest images, retained by
+   * default; Batch pulls from it and Metaflow users may push to it.
+   *
+   * @default - no repository
+   */
+  readonly imageRepository?: MetaflowImageRepositoryOptions;
 }
 
 /**
@@ -90,6 +118,12 @@ export class MetaflowBatch extends Construct {
   public readonly vpcSubnets: ec2.SubnetSelection;
   /** The custom resource that sets the retention of `/aws/batch/job`, when `jobLogRetention` is set. */
   public readonly jobLogRetention?: CustomResource;
+  /** The ECR repository for step images, when `imageRepository` is set. */
+  public readonly imageRepository?: ecr.Repository;
+  /** The image of steps that name none (`METAFLOW_BATCH_CONTAINER_IMAGE`), when the platform sets one. */
+  public readonly containerImage?: string;
+  /** The registry of images named without one (`METAFLOW_BATCH_CONTAINER_REGISTRY`), when set. */
+  public readonly containerRegistry?: string;
 
   private readonly queuesByName = new Map<string, batch.JobQueue>();
 
@@ -98,7 +132,12 @@ export class MetaflowBatch extends Construct {
     const environmentOptions = props.computeEnvironments ?? [{ name: 'cpu' }];
     const combinedQueues = props.jobQueues ?? [];
     const errors = PropErrors.for('MetaflowBatch');
-    validateBatchOptions({ computeEnvironments: environmentOptions, jobQueues: combinedQueues, defaultJobQueue: props.defaultJobQueue }, errors);
+    validateBatchOptions({
+      computeEnvironments: environmentOptions,
+      jobQueues: combinedQueues,
+      defaultJobQueue: props.defaultJobQueue,
+      imageRepository: props.imageRepository,
+    }, errors);
     const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
     errors.throwIfAny();
     this.vpcSubnets = placement.selection;
@@ -161,6 +200,43 @@ export class MetaflowBatch extends Construct {
     }
     this.jobQueues = [...this.queuesByName.values()];
     this.defaultJobQueue = this.jobQueue(props.defaultJobQueue ?? queueSpecs[0].name);
+
+    if (props.imageRepository) {
+      this.imageRepository = this.createImageRepository(props.imageRepository);
+    }
+    this.containerImage = props.containerImage ?? (this.imageRepository && (props.imageRepository?.useAsDefaultImage ?? true)
+      // A full URI carries its registry, so Metaflow leaves it as it is (plugins/aws/batch/batch_decorator.py).
+      ? this.imageRepository.repositoryUriForTag(props.imageRepository?.defaultImageTag ?? 'latest')
+      : undefined);
+    this.containerRegistry = props.containerRegistry;
+  }
+
+  private createImageRepository(options: MetaflowImageRepositoryOptions): ecr.Repository {
+    const repository = new ecr.Repository(this, 'ImageRepository', {
+      repositoryName: options.repositoryName,
+      imageScanOnPush: true,
+      imageTagMutability: options.imageTagMutability ?? ecr.TagMutability.MUTABLE,
+      lifecycleRules: [{ description: 'Keep the latest images', maxImageCount: options.maxImageCount ?? 30 }],
+      removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
+      encryption: options.encryptionKey ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
+      encryptionKey: options.encryptionKey,
+    });
+    // checkov reads these from the template: each default is a choice the options can change.
+    const skips = [
+      ...(options.encryptionKey ? [] : [{ id: 'CKV_AWS_136', comment: 'Images are encrypted with AES-256 by ECR; imageRepository.encryptionKey takes a KMS key.' }]),
+      ...((options.imageTagMutability ?? ecr.TagMutability.MUTABLE) === ecr.TagMutability.MUTABLE
+        ? [{ id: 'CKV_AWS_51', comment: 'Mutable tags let a team move a default tag such as latest; imageTagMutability IMMUTABLE pins them.' }] : []),
+    ];
+    if (skips.length > 0) {
+      (repository.node.defaultChild as ecr.CfnRepository).addMetadata('checkov', { skip: skips });
+    }
+    for (const role of [this.instanceRole, this.executionRole]) {
+      if (role) {
+        repository.grantPull(role);
+        acknowledgeWildcardResources(role, ['*'], 'ecr:GetAuthorizationToken supports no resource-level permissions; pulls are limited to the image repository.');
+      }
+    }
+    return repository;
   }
 
   private setJobLogRetention(retention: logs.RetentionDays): CustomResource {

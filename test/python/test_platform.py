@@ -220,3 +220,12 @@ def test_private_platform_from_python():
     template.resource_count_is("AWS::ApiGateway::RestApi", 0)
     assert platform.api is None
     assert platform.config.secret_keys == []
+
+
+def test_image_repository_from_python():
+    _, platform, template = _synth(
+        batch=mf.MetaflowBatchOptions(image_repository=mf.MetaflowImageRepositoryOptions(default_image_tag="1.0"))
+    )
+    template.resource_count_is("AWS::ECR::Repository", 1)
+    assert platform.batch.image_repository is not None
+    assert any(d.startswith("METAFLOW_BATCH_CONTAINER_IMAGE: ") for d in _output_descriptions(template))
