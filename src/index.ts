@@ -9,6 +9,7 @@ export * from './orchestration/step-functions-integration';
 export * from './config/config';
 export * from './metadata/database';
 export * from './metadata/metadata-service';
+export * from './metadata/metadata-service-reference';
 export * from './metadata/schema-migration';
 export * from './metadata/api';
 export * from './metadata/public-api';

@@ -11,6 +11,8 @@ import { MetaflowApi } from './metadata/api';
 import { validateApiOptions } from './metadata/api-props-validation';
 import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from './metadata/metadata-service';
 import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
+import { IMetaflowMetadataService } from './metadata/metadata-service-reference';
+import { OwnMetadataService } from './metadata/own-metadata-service';
 import { PublicApi } from './metadata/public-api';
 import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
 import { validateNetworkOptions } from './network/network-props-validation';
@@ -52,6 +54,16 @@ export interface MetaflowPlatformProps {
    * @default - one EC2 on-demand environment named 'cpu' scaling from 0 to 64 vCPUs
    */
   readonly batch?: MetaflowBatchOptions;
+
+  /**
+   * A metadata service that exists already, for example one a shared platform runs for several
+   * teams (`sharedPlatform.metadataService`, or `MetaflowMetadataService.fromAttributes`). The
+   * platform then creates no database, metadata service, load balancer or API, and records its runs
+   * there; `metadata`, `api` and `ui` must be left unset.
+   *
+   * @default - the platform runs its own metadata service
+   */
+  readonly metadataService?: IMetaflowMetadataService;
 
   /**
    * The metadata service and its PostgreSQL database: image, size, task count, auto scaling,
@@ -117,8 +129,10 @@ export class MetaflowPlatform extends Construct {
   public readonly network: MetaflowNetwork;
   /** The S3 datastore. */
   public readonly datastore: MetaflowDatastore;
-  /** The metadata service: database, Fargate service, internal load balancer, schema migration. */
-  public readonly metadata: MetaflowMetadataService;
+  /** The platform's own metadata service (database, Fargate service, internal load balancer, schema migration), unless it uses an existing one. */
+  public readonly metadata?: MetaflowMetadataService;
+  /** The metadata service the platform records runs in: its own (with the public API's URL and key) or the one given. */
+  public readonly metadataService: IMetaflowMetadataService;
   /** The metadata service's public API (API Gateway), unless the platform is private. */
   public readonly api?: MetaflowApi;
   /** AWS Batch compute environments, job queues and roles. */
@@ -144,23 +158,20 @@ export class MetaflowPlatform extends Construct {
       removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy,
       ...props.datastore,
     });
-    this.metadata = new MetaflowMetadataService(this, 'Metadata', {
-      logRetention: props.logRetention,
-      ...props.metadata,
-      database: { removalPolicy: props.removalPolicy, ...props.metadata?.database },
-      vpc: this.network.vpc,
-      serviceSubnets: this.network.computeSubnets,
-      databaseSubnets: this.network.databaseSubnets,
-      assignPublicIp: this.network.computeSubnetsArePublic,
-    });
-    const api = props.api ?? PublicApi.enabled();
-    if (api.isEnabled) {
-      this.api = new MetaflowApi(this, 'Api', {
+    if (props.metadataService) {
+      this.metadataService = props.metadataService;
+    } else {
+      this.metadata = new MetaflowMetadataService(this, 'Metadata', {
         logRetention: props.logRetention,
-        removalPolicy: props.removalPolicy,
-        ...api.options,
-        loadBalancer: this.metadata.loadBalancer,
+        ...props.metadata,
+        database: { removalPolicy: props.removalPolicy, ...props.metadata?.database },
+        vpc: this.network.vpc,
+        serviceSubnets: this.network.computeSubnets,
+        databaseSubnets: this.network.databaseSubnets,
+        assignPublicIp: this.network.computeSubnetsArePublic,
       });
+      this.api = this.createApi(props, this.metadata);
+      this.metadataService = new OwnMetadataService(this.metadata, this.api);
     }
     this.batch = new MetaflowBatch(this, 'Batch', {
       ...props.batch,
@@ -168,7 +179,7 @@ export class MetaflowPlatform extends Construct {
       vpcSubnets: this.network.computeSubnets,
     });
     this.datastore.grantReadWrite(this.batch.jobRole);
-    this.metadata.allowClientsFrom(this.batch.securityGroup);
+    this.metadataService.allowClientsFrom(this.batch.securityGroup);
 
     const stepFunctions = props.stepFunctions ?? StepFunctionsIntegration.enabled();
     if (stepFunctions.isEnabled) {
@@ -183,8 +194,8 @@ export class MetaflowPlatform extends Construct {
       this.stepFunctions.grantTableAccess(this.batch.jobRole);
     }
 
-    if (props.ui) {
-      this.ui = this.createUi(props, props.ui);
+    if (props.ui && this.metadata) {
+      this.ui = this.createUi(props, props.ui, this.metadata);
     }
 
     this.config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy });
@@ -212,12 +223,11 @@ export class MetaflowPlatform extends Construct {
       config.add('METAFLOW_ECS_FARGATE_EXECUTION_ROLE', this.batch.executionRole.roleArn, 'ECS task execution role of Fargate jobs');
     }
     config.add('METAFLOW_DEFAULT_METADATA', 'service', 'Metaflow records runs in the metadata service');
-    config.add('METAFLOW_SERVICE_URL', this.api?.url ?? this.metadata.internalUrl, this.api
-      ? 'public URL of the metadata service (API Gateway)'
-      : 'URL of the metadata service inside the VPC (the platform has no public API)');
-    config.add('METAFLOW_SERVICE_INTERNAL_URL', this.metadata.internalUrl, 'in-VPC URL of the metadata service, used by Batch and Step Functions tasks');
-    if (this.api?.apiKeySecret) {
-      config.addSecret('METAFLOW_SERVICE_AUTH_KEY', this.api.apiKeySecret.secretValue);
+    const service = this.metadataService;
+    config.add('METAFLOW_SERVICE_URL', service.serviceUrl, serviceUrlDescription(this.metadata !== undefined, this.api !== undefined));
+    config.add('METAFLOW_SERVICE_INTERNAL_URL', service.internalUrl, 'in-VPC URL of the metadata service, used by Batch and Step Functions tasks');
+    if (service.authKeySecret) {
+      config.addSecret('METAFLOW_SERVICE_AUTH_KEY', service.authKeySecret.secretValue);
     }
     if (this.ui) {
       config.add('METAFLOW_UI_URL', this.ui.url, 'URL of the Metaflow UI');
@@ -263,7 +273,20 @@ export class MetaflowPlatform extends Construct {
     return users;
   }
 
-  private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions): MetaflowUi {
+  private createApi(props: MetaflowPlatformProps, metadata: MetaflowMetadataService): MetaflowApi | undefined {
+    const api = props.api ?? PublicApi.enabled();
+    if (!api.isEnabled) {
+      return undefined;
+    }
+    return new MetaflowApi(this, 'Api', {
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      ...api.options,
+      loadBalancer: metadata.loadBalancer,
+    });
+  }
+
+  private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions, metadata: MetaflowMetadataService): MetaflowUi {
     const ui = new MetaflowUi(this, 'Ui', {
       image: props.metadata?.image,
       logRetention: props.logRetention,
@@ -272,13 +295,13 @@ export class MetaflowPlatform extends Construct {
       vpc: this.network.vpc,
       serviceSubnets: this.network.computeSubnets,
       assignPublicIp: this.network.computeSubnetsArePublic,
-      cluster: this.metadata.cluster,
-      database: this.metadata.database.endpoint,
+      cluster: metadata.cluster,
+      database: metadata.database.endpoint,
       databaseSsl: props.metadata?.databaseSsl,
       datastore: this.datastore,
     });
     // The UI adds its triggers to the tables the schema migration creates.
-    ui.service.node.addDependency(this.metadata.migration);
+    ui.service.node.addDependency(metadata.migration);
     if (ui.userPool) {
       new CfnOutput(this, 'UiUserPoolId', {
         value: ui.userPool.userPoolId,
@@ -299,9 +322,20 @@ export class MetaflowPlatform extends Construct {
   }
 }
 
+function serviceUrlDescription(ownService: boolean, publicApi: boolean): string {
+  if (!ownService) {
+    return 'URL of the shared metadata service this platform records runs in';
+  }
+  return publicApi ? 'public URL of the metadata service (API Gateway)' : 'URL of the metadata service inside the VPC (the platform has no public API)';
+}
+
 /** Checks the props of every part at once, so that one error names every problem with its full prop path. */
 function validatePlatformProps(props: MetaflowPlatformProps): void {
   const errors = PropErrors.for('MetaflowPlatform');
+  for (const [prop, value] of [['metadata', props.metadata], ['api', props.api], ['ui', props.ui]] as const) {
+    errors.check(!props.metadataService || value === undefined, prop, 'is set but metadataService is given, so the platform runs no metadata service of its own',
+      `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`);
+  }
   const network = errors.at('network');
   validateNetworkOptions(props.network ?? {}, network);
   if (props.network?.vpc) {

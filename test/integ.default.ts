@@ -16,8 +16,8 @@ const integ = new IntegTest(app, 'MetaflowDefaultPlatform', { testCases: [stack]
 
 integ.assertions
   .awsApiCall('ECS', 'describeServices', {
-    cluster: platform.metadata.cluster.clusterArn,
-    services: [platform.metadata.service.serviceArn],
+    cluster: platform.metadata!.cluster.clusterArn,
+    services: [platform.metadata!.service.serviceArn],
   })
   .expect(ExpectedResult.objectLike({ services: [{ runningCount: 1 }] }))
   .waitForAssertions();

@@ -67,7 +67,7 @@ describe('MetaflowPlatform with no props', () => {
   test('config values point at the resources', () => {
     const value = (key: string) => stack.resolve(platform.config.valueOf(key));
     expect(value('METAFLOW_SERVICE_URL')).toEqual(stack.resolve(platform.api!.restApi.url));
-    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toEqual(stack.resolve(`http://${platform.metadata.loadBalancer.loadBalancerDnsName}/`));
+    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toEqual(stack.resolve(`http://${platform.metadata!.loadBalancer.loadBalancerDnsName}/`));
     expect(value('METAFLOW_ECS_S3_ACCESS_IAM_ROLE')).toEqual(stack.resolve(platform.batch.jobRole.roleArn));
     expect(value('METAFLOW_BATCH_JOB_QUEUE')).toEqual(stack.resolve(platform.batch.defaultJobQueue.jobQueueName));
     expect(value('METAFLOW_SFN_DYNAMO_DB_TABLE')).toEqual(stack.resolve(platform.stepFunctions!.table.tableName));
@@ -120,7 +120,7 @@ describe('MetaflowPlatform options', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
     expect(platform.api).toBeUndefined();
-    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata.internalUrl));
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata!.internalUrl));
     expect(platform.config.secretKeys).toEqual([]);
     expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([
       'MetaflowConfigStoredConfig3347C682', 'MetaflowMetadataDatabaseCredentials4B4F7735',
@@ -132,7 +132,7 @@ describe('MetaflowPlatform options', () => {
   test('the internal URL admits the networks you allow', () => {
     const stack = new Stack(new App(), 'Test');
     const platform = new MetaflowPlatform(stack, 'Metaflow', { api: PublicApi.disabled() });
-    platform.metadata.allowClientsFrom(ec2.Peer.ipv4('172.16.0.0/12'));
+    platform.metadata!.allowClientsFrom(ec2.Peer.ipv4('172.16.0.0/12'));
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('Metaflow metadata load balancer'),
       SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '172.16.0.0/12', FromPort: 80 })]),

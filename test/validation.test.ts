@@ -4,7 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
-  MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, PublicApi, StepFunctionsIntegration, UiLogin, UiTls,
+  MetaflowMetadataService, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, PublicApi, StepFunctionsIntegration, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
 
@@ -282,6 +282,17 @@ const cases: Array<[string, Build, string, string]> = [
     'users.roleMaxSessionDuration', 'use Duration.hours(12) or less'],
   ['a session length without a role', platform({ users: { roleMaxSessionDuration: Duration.hours(2) } }), 'users.roleMaxSessionDuration',
     'set roleAssumableBy too'],
+
+  // a shared metadata service
+  ...(['metadata', 'api', 'ui'] as const).map((prop): [string, Build, string, string] => [
+    `${prop} beside a shared metadata service`,
+    platform((stack) => ({
+      metadataService: MetaflowMetadataService.fromAttributes(stack, 'Shared', { serviceUrl: 'http://shared/', internalUrl: 'http://shared/' }),
+      [prop]: prop === 'metadata' ? { cpu: 512, memoryLimitMiB: 1024 } : prop === 'api' ? PublicApi.enabled() : { internetFacing: false },
+    })),
+    prop,
+    `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`,
+  ]),
 
   // parts used on their own
   ['MetaflowBatch alone in a VPC without a route out', (stack) => new MetaflowBatch(stack, 'Batch', { vpc: isolatedOnlyVpc(stack) }), 'vpc',

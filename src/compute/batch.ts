@@ -52,6 +52,15 @@ export interface MetaflowBatchOptions {
   readonly jobLogRetention?: logs.RetentionDays;
 
   /**
+   * An existing role for Batch tasks to run as (`METAFLOW_ECS_S3_ACCESS_IAM_ROLE`), for example one
+   * a security team owns. It must trust `ecs-tasks.amazonaws.com`. The platform adds its grants to
+   * it (datastore, state table) unless it was imported with `mutable: false`; then grant them yourself.
+   *
+   * @default - a new role
+   */
+  readonly jobRole?: iam.IRole;
+
+  /**
    * The image of steps that name none (`METAFLOW_BATCH_CONTAINER_IMAGE`), for example
    * `public.ecr.aws/docker/library/python:3.12` or an image of your registry.
    *
@@ -108,8 +117,8 @@ export class MetaflowBatch extends Construct {
   public readonly jobQueues: batch.JobQueue[];
   /** The queue Metaflow uses when a step names none. */
   public readonly defaultJobQueue: batch.JobQueue;
-  /** The role Batch tasks run as (`METAFLOW_ECS_S3_ACCESS_IAM_ROLE`). */
-  public readonly jobRole: iam.Role;
+  /** The role Batch tasks run as (`METAFLOW_ECS_S3_ACCESS_IAM_ROLE`): the one given, or a new one. */
+  public readonly jobRole: iam.IRole;
   /** The role of the EC2 instances, when any EC2 environment exists. */
   public readonly instanceRole?: iam.Role;
   /** The ECS task execution role Fargate jobs need (`METAFLOW_ECS_FARGATE_EXECUTION_ROLE`), when any Fargate environment exists. */
@@ -150,7 +159,7 @@ export class MetaflowBatch extends Construct {
     });
 
     // No logs grant: the awslogs driver writes job output with the instance role (EC2) or the execution role (Fargate).
-    this.jobRole = new iam.Role(this, 'JobRole', {
+    this.jobRole = props.jobRole ?? new iam.Role(this, 'JobRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'Role Metaflow tasks on AWS Batch run as',
     });

@@ -4,8 +4,10 @@ import {
 import { Construct } from 'constructs';
 import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
 import { DatabaseSsl } from './database-ssl';
+import { ImportedMetadataService } from './imported-metadata-service';
 import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from './metadata-image';
 import { validateMetadataServiceOptions } from './metadata-service-props-validation';
+import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
 import { MetaflowSchemaMigration } from './schema-migration';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
@@ -131,7 +133,14 @@ export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOpt
  * 8080 behind an internal Network Load Balancer (`http://<dns>/`, port 80), and a deploy-time schema
  * migration. The migration endpoints (port 8082) are never started or exposed.
  */
-export class MetaflowMetadataService extends Construct {
+export class MetaflowMetadataService extends Construct implements IMetaflowMetadataService {
+  /**
+   * A metadata service that exists already, for example one a shared platform runs for several teams.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: MetaflowMetadataServiceAttributes): IMetaflowMetadataService {
+    return new ImportedMetadataService(scope, id, attrs);
+  }
+
   /** The PostgreSQL database. */
   public readonly database: MetaflowDatabase;
   /** The ECS cluster of the service (and of the migration task). */
@@ -160,6 +169,8 @@ export class MetaflowMetadataService extends Construct {
   public readonly migration: MetaflowSchemaMigration;
   /** `http://<load balancer DNS>/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`. */
   public readonly internalUrl: string;
+  /** The URL clients use: on its own the service has no public front door, so this is `internalUrl` (see `MetaflowApi`). */
+  public readonly serviceUrl: string;
   /** The task count auto scaling, when `maxCount` is set. */
   public readonly scaling?: ecs.ScalableTaskCount;
 
@@ -293,10 +304,12 @@ export class MetaflowMetadataService extends Construct {
       healthCheck: { protocol: elbv2.Protocol.HTTP, path: '/ping', port: String(SERVICE_PORT), interval: Duration.seconds(15) },
     });
     this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;
+    this.serviceUrl = this.internalUrl;
   }
 
   /** Lets `peer` (for example Batch compute) call the service through `internalUrl`. */
   public allowClientsFrom(peer: ec2.IConnectable): void {
-    this.loadBalancerSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
+    // From the peer's side, so that a peer in another stack (a team platform) carries the rule and no reference cycle forms.
+    peer.connections.allowTo(this.loadBalancerSecurityGroup, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
   }
 }

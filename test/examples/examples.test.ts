@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
 import { DefaultPlatformStack } from '../../examples/default/stack';
 import { FullPlatformStack } from '../../examples/full/stack';
+import { SharedMetadataStack, TeamPlatformStack } from '../../examples/team/stack';
 import { WithUiStack } from '../../examples/with-ui/stack';
 import { MetaflowPlatform } from '../../src';
 
@@ -243,6 +244,46 @@ describe('with-ui example', () => {
   // Users live in the pool: its logical id must never change once released.
   test('the user pool logical id is pinned', () => {
     expect(Object.keys(template.findResources('AWS::Cognito::UserPool'))).toEqual(['MetaflowUiUserPoolD2E96615']);
+  });
+});
+
+describe('team example: a shared metadata service and a team platform in two stacks', () => {
+  const app = new App();
+  const shared = new SharedMetadataStack(app, 'MetaflowShared');
+  const team = new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' });
+  const sharedTemplate = Template.fromStack(shared);
+  const teamTemplate = Template.fromStack(team);
+
+  test.each([['shared', shared], ['team', team]])('the %s stack has no unacknowledged cdk-nag finding', (_name, stack) => {
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`))).toEqual([]);
+  });
+
+  test('exactly one database, metadata service and API, all in the shared stack', () => {
+    sharedTemplate.resourceCountIs('AWS::RDS::DBInstance', 1);
+    teamTemplate.resourceCountIs('AWS::RDS::DBInstance', 0);
+    teamTemplate.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    teamTemplate.resourceCountIs('AWS::ECS::Service', 0);
+    teamTemplate.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    expect(team.platform.metadata).toBeUndefined();
+  });
+
+  test('the team keeps its own bucket, queue, roles and state machine prefix', () => {
+    teamTemplate.resourceCountIs('AWS::S3::Bucket', 1);
+    teamTemplate.resourceCountIs('AWS::Batch::JobQueue', 1);
+    teamTemplate.resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(team.platform.stepFunctions!.stateMachinePrefix).toBe('vision');
+  });
+
+  test('the team records runs in the shared service: its URL, its key, and a rule letting the team\'s compute in', () => {
+    const stored = JSON.stringify(teamTemplate.findResources('AWS::SecretsManager::Secret'));
+    expect(stored).toContain('METAFLOW_SERVICE_AUTH_KEY');
+    expect(stored).toContain('Fn::ImportValue');
+    const url = Object.values(teamTemplate.findOutputs('*')).find((output: any) => output.Description.startsWith('METAFLOW_SERVICE_URL: ')) as any;
+    expect(JSON.stringify(url.Value)).toContain('Fn::ImportValue');
+    teamTemplate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 80, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('MetadataLoadBalancerSecurityGroup') },
+    });
   });
 });
 

@@ -229,3 +229,23 @@ def test_image_repository_from_python():
     template.resource_count_is("AWS::ECR::Repository", 1)
     assert platform.batch.image_repository is not None
     assert any(d.startswith("METAFLOW_BATCH_CONTAINER_IMAGE: ") for d in _output_descriptions(template))
+
+
+def test_team_platform_on_a_shared_service_from_python():
+    app = cdk.App()
+    shared_stack = cdk.Stack(app, "Shared")
+    team_stack = cdk.Stack(app, "Team")
+    shared = mf.MetaflowPlatform(shared_stack, "Metaflow")
+    team = mf.MetaflowPlatform(
+        team_stack,
+        "Metaflow",
+        network=mf.MetaflowNetworkOptions(vpc=shared.network.vpc),
+        metadata_service=shared.metadata_service,
+        step_functions=mf.StepFunctionsIntegration.enabled(state_machine_prefix="vision"),
+    )
+    assertions.Template.from_stack(shared_stack).resource_count_is("AWS::RDS::DBInstance", 1)
+    team_template = assertions.Template.from_stack(team_stack)
+    team_template.resource_count_is("AWS::RDS::DBInstance", 0)
+    team_template.resource_count_is("AWS::ApiGateway::RestApi", 0)
+    assert team.metadata is None
+    assert team.config.secret_keys == ["METAFLOW_SERVICE_AUTH_KEY"]

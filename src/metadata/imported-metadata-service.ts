@@ -1,0 +1,44 @@
+import { aws_ec2 as ec2, aws_secretsmanager as secretsmanager, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
+import { PropErrors } from '../private/prop-errors';
+
+/** Port of the metadata service's internal load balancer. */
+const LISTENER_PORT = 80;
+
+/**
+ * A metadata service that exists already, reached through its attributes.
+ *
+ * @internal
+ */
+export class ImportedMetadataService extends Construct implements IMetaflowMetadataService {
+  public readonly serviceUrl: string;
+  public readonly internalUrl: string;
+  public readonly authKeySecret?: secretsmanager.ISecret;
+  private readonly loadBalancerSecurityGroup?: ec2.ISecurityGroup;
+
+  constructor(scope: Construct, id: string, attrs: MetaflowMetadataServiceAttributes) {
+    super(scope, id);
+    const errors = PropErrors.for('MetaflowMetadataService.fromAttributes');
+    const publicUrl = Token.isUnresolved(attrs.serviceUrl) || Token.isUnresolved(attrs.internalUrl) || attrs.serviceUrl !== attrs.internalUrl;
+    errors.check(!(attrs.apiKeyRequired ?? publicUrl) || attrs.authKeySecret !== undefined, 'authKeySecret',
+      'is missing but the service URL requires an API key, so every client call would be refused with 403',
+      'pass the API key secret (a shared platform\'s metadataService.authKeySecret), or apiKeyRequired: false for an API without key');
+    for (const [prop, url] of [['serviceUrl', attrs.serviceUrl], ['internalUrl', attrs.internalUrl]] as const) {
+      errors.check(Token.isUnresolved(url) || /^https?:\/\/\S+\/$/.test(url), prop, `'${url}' is not an http(s) URL ending in /`,
+        'give the full URL with its trailing slash, e.g. http://internal-metadata-123.us-east-1.elb.amazonaws.com/');
+    }
+    errors.throwIfAny();
+    this.serviceUrl = attrs.serviceUrl;
+    this.internalUrl = attrs.internalUrl;
+    this.authKeySecret = attrs.authKeySecret;
+    this.loadBalancerSecurityGroup = attrs.loadBalancerSecurityGroup;
+  }
+
+  public allowClientsFrom(peer: ec2.IConnectable): void {
+    if (this.loadBalancerSecurityGroup) {
+      // From the peer's side, so that a peer in another stack carries the rule and no reference cycle forms.
+      peer.connections.allowTo(this.loadBalancerSecurityGroup, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
+    }
+  }
+}
