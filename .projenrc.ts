@@ -70,7 +70,7 @@ for (const [key, value] of Object.entries(env)) {
 // ts-jest only transpiles; type-check tests and examples explicitly.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });
 
-const examples = ['default', 'bring-your-own', 'full', 'with-ui', 'team'];
+const examples = ['default', 'bring-your-own', 'full', 'with-ui', 'team', 'private'];
 const venv = '.venv';
 const python = `${venv}/bin/python`;
 

@@ -20,3 +20,5 @@ export * from './ui/ui-login';
 export * from './ui/ui';
 export * from './access/user-access';
 export * from './compute/image-repository';
+export * from './notebook/notebook-options';
+export * from './notebook/notebook';

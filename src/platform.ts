@@ -17,6 +17,9 @@ import { PublicApi } from './metadata/public-api';
 import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
 import { validateNetworkOptions } from './network/network-props-validation';
 import { networkPlacementOf } from './network/subnet-placement';
+import { MetaflowNotebook } from './notebook/notebook';
+import { MetaflowNotebookOptions } from './notebook/notebook-options';
+import { validateNotebookOptions } from './notebook/notebook-props-validation';
 import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
@@ -97,6 +100,15 @@ export interface MetaflowPlatformProps {
   readonly ui?: MetaflowUiOptions;
 
   /**
+   * A SageMaker notebook preconfigured for the platform: the client configuration is written at
+   * start (the API key read from the stored configuration then), Metaflow installed, and the
+   * notebook's role may do what a Metaflow user may. Absent means no notebook.
+   *
+   * @default - no notebook
+   */
+  readonly notebook?: MetaflowNotebookOptions;
+
+  /**
    * The people who use the platform: the managed policy for their client is always created (attach
    * it with `grantClient`); a role they assume is created when `users.roleAssumableBy` is set.
    *
@@ -145,6 +157,8 @@ export class MetaflowPlatform extends Construct {
   public readonly config: MetaflowConfig;
   /** What Metaflow users need: the managed policy and, when asked for, the role they assume. */
   public readonly users: MetaflowUserAccess;
+  /** The notebook, when `notebook` is set. */
+  public readonly notebook?: MetaflowNotebook;
 
   constructor(scope: Construct, id: string, props: MetaflowPlatformProps = {}) {
     super(scope, id);
@@ -202,6 +216,9 @@ export class MetaflowPlatform extends Construct {
     this.addConfig();
     this.addJobQueueOutputs();
     this.users = this.createUserAccess(props.users ?? {});
+    if (props.notebook) {
+      this.notebook = this.createNotebook(props.notebook);
+    }
   }
 
   private addConfig(): void {
@@ -271,6 +288,20 @@ export class MetaflowPlatform extends Construct {
       new CfnOutput(this, 'UserRoleArn', { value: users.role.roleArn, description: 'Role Metaflow users assume to run flows on this platform' });
     }
     return users;
+  }
+
+  private createNotebook(options: MetaflowNotebookOptions): MetaflowNotebook {
+    const notebook = new MetaflowNotebook(this, 'Notebook', {
+      ...options,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.computeSubnets,
+      configSecret: this.config.secret,
+      configKeys: [...Object.keys(this.config.values), ...this.config.secretKeys],
+      userPolicy: this.users.policy,
+      metadataService: this.metadataService,
+    });
+    new CfnOutput(this, 'NotebookUrl', { value: notebook.url, description: 'SageMaker notebook with the Metaflow client configured' });
+    return notebook;
   }
 
   private createApi(props: MetaflowPlatformProps, metadata: MetaflowMetadataService): MetaflowApi | undefined {
@@ -356,5 +387,8 @@ function validatePlatformProps(props: MetaflowPlatformProps): void {
     validateUiOptions(props.ui, errors.at('ui'));
   }
   validateUserAccessOptions(props.users ?? {}, errors.at('users'));
+  if (props.notebook) {
+    validateNotebookOptions(props.notebook, errors.at('notebook'));
+  }
   errors.throwIfAny();
 }

@@ -283,6 +283,12 @@ const cases: Array<[string, Build, string, string]> = [
   ['a session length without a role', platform({ users: { roleMaxSessionDuration: Duration.hours(2) } }), 'users.roleMaxSessionDuration',
     'set roleAssumableBy too'],
 
+  ['a notebook instance type that is not SageMaker\'s', platform({ notebook: { instanceType: 't3.medium' } }), 'notebook.instanceType',
+    'use a name such as ml.t3.medium'],
+  ['a notebook volume below 5 GiB', platform({ notebook: { volumeSizeGiB: 1 } }), 'notebook.volumeSizeGiB', 'use 10 or more'],
+  ['a Metaflow package with shell quotes', platform({ notebook: { metaflowPackage: "metaflow'; rm -rf ~" } }), 'notebook.metaflowPackage',
+    'use a requirement such as metaflow==2.19.7'],
+
   // a shared metadata service
   ...(['metadata', 'api', 'ui'] as const).map((prop): [string, Build, string, string] => [
     `${prop} beside a shared metadata service`,

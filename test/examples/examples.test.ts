@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
 import { DefaultPlatformStack } from '../../examples/default/stack';
 import { FullPlatformStack } from '../../examples/full/stack';
+import { PrivatePlatformStack } from '../../examples/private/stack';
 import { SharedMetadataStack, TeamPlatformStack } from '../../examples/team/stack';
 import { WithUiStack } from '../../examples/with-ui/stack';
 import { MetaflowPlatform } from '../../src';
@@ -14,6 +15,7 @@ const examples: Record<string, (app: App) => Stack> = {
   'bring-your-own': (app) => new BringYourOwnStack(app, 'MetaflowBringYourOwn', { env: { account: '111122223333', region: 'us-east-1' } }),
   'full': (app) => new FullPlatformStack(app, 'MetaflowFull'),
   'with-ui': (app) => new WithUiStack(app, 'MetaflowWithUi'),
+  'private': (app) => new PrivatePlatformStack(app, 'MetaflowPrivate'),
 };
 
 function acknowledgements(scope: IConstruct): Array<[string, string]> {
@@ -60,7 +62,8 @@ describe.each(Object.keys(examples))('example %s', (name) => {
     for (const group of groups) {
       expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
     }
-    expect(groups.filter((group) => JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'))).toHaveLength(1);
+    const apis = Object.keys(template.findResources('AWS::ApiGateway::RestApi')).length;
+    expect(groups.filter((group) => JSON.stringify(group.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'))).toHaveLength(apis);
   });
 
   test('no Lambda role has an AWS managed policy; each writes only its own log group', () => {
@@ -283,6 +286,51 @@ describe('team example: a shared metadata service and a team platform in two sta
     expect(JSON.stringify(url.Value)).toContain('Fn::ImportValue');
     teamTemplate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 80, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('MetadataLoadBalancerSecurityGroup') },
+    });
+  });
+});
+
+describe('private example', () => {
+  const template = Template.fromStack(examples.private(new App()));
+
+  test('has no API Gateway and no API key; clients use the internal URL', () => {
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    const url = Object.values(template.findOutputs('*')).find((output: any) => output.Description.startsWith('METAFLOW_SERVICE_URL: ')) as any;
+    expect(JSON.stringify(url.Value)).toContain('MetaflowMetadataLoadBalancer');
+  });
+
+  test('has a notebook whose start script reads the stored configuration and checks the keys Metaflow needs', () => {
+    const script = JSON.stringify(Object.values(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig'))[0]);
+    expect(script).toContain('aws secretsmanager get-secret-value');
+    expect(script).toContain('{"Ref":"MetaflowConfigStoredConfig3347C682"}');
+    for (const key of ['METAFLOW_BATCH_JOB_QUEUE', 'METAFLOW_SERVICE_URL', 'METAFLOW_ECS_S3_ACCESS_IAM_ROLE', 'METAFLOW_SFN_IAM_ROLE']) {
+      expect(script).toContain(key);
+    }
+    template.hasResourceProperties('AWS::SageMaker::NotebookInstance', { RootAccess: 'Disabled', DirectInternetAccess: 'Disabled' });
+  });
+
+  test('has a user policy to submit jobs, create state machines and pass only the platform\'s roles', () => {
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0] as any;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    const actions = statements.flatMap((statement: any) => [statement.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['batch:SubmitJob', 'states:CreateStateMachine', 'iam:PassRole']));
+    for (const passRole of statements.filter((statement: any) => statement.Action === 'iam:PassRole')) {
+      expect(passRole.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Metaflow(BatchJobRole|StepFunctionsStateMachineRole|StepFunctionsEventsRole)/), 'Arn'] });
+      expect(passRole.Condition.StringEquals['iam:PassedToService']).toBeDefined();
+    }
+  });
+
+  test('has an ECR repository whose image is the steps\' default image (METAFLOW_BATCH_CONTAINER_IMAGE)', () => {
+    template.resourceCountIs('AWS::ECR::Repository', 1);
+    const image = Object.values(template.findOutputs('*')).find((output: any) => output.Description.startsWith('METAFLOW_BATCH_CONTAINER_IMAGE: ')) as any;
+    expect(JSON.stringify(image.Value)).toContain('MetaflowBatchImageRepository');
+    expect(JSON.stringify(image.Value)).toContain(':1.0');
+  });
+
+  test('has a role the Identity Center permission set assumes', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: Match.stringLikeRegexp('AWSReservedSSO_DataScience') } })] },
     });
   });
 });

@@ -249,3 +249,18 @@ def test_team_platform_on_a_shared_service_from_python():
     team_template.resource_count_is("AWS::ApiGateway::RestApi", 0)
     assert team.metadata is None
     assert team.config.secret_keys == ["METAFLOW_SERVICE_AUTH_KEY"]
+
+
+def test_private_example_shape_from_python():
+    stack, platform, template = _synth(
+        network=mf.MetaflowNetworkOptions(nat_gateways=1),
+        api=mf.PublicApi.disabled(),
+        notebook=mf.MetaflowNotebookOptions(metaflow_package="metaflow==2.19.7"),
+        users=mf.MetaflowUserAccessOptions(role_assumable_by=["111122223333"]),
+        batch=mf.MetaflowBatchOptions(image_repository=mf.MetaflowImageRepositoryOptions()),
+    )
+    template.resource_count_is("AWS::ApiGateway::RestApi", 0)
+    template.resource_count_is("AWS::SageMaker::NotebookInstance", 1)
+    template.resource_count_is("AWS::ECR::Repository", 1)
+    assert platform.notebook.role is not None
+    assert platform.users.role is not None

@@ -1,0 +1,84 @@
+import { App, aws_kms as kms, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { MetaflowPlatform, MetaflowPlatformProps, PublicApi } from '../../src';
+
+function build(props: MetaflowPlatformProps) {
+  const stack = new Stack(new App(), 'Test');
+  const platform = new MetaflowPlatform(stack, 'Metaflow', props);
+  return { stack, platform, template: Template.fromStack(stack) };
+}
+
+describe('MetaflowNotebook in the default network (public subnets, no NAT)', () => {
+  const { stack, platform, template } = build({ notebook: {} });
+  const notebook = platform.notebook!;
+
+  test('a small instance without root access, in the compute subnets, with SageMaker\'s internet access for pip', () => {
+    template.hasResourceProperties('AWS::SageMaker::NotebookInstance', {
+      InstanceType: 'ml.t3.medium',
+      InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: '2' },
+      VolumeSizeInGB: 10,
+      RootAccess: 'Disabled',
+      DirectInternetAccess: 'Enabled',
+      SubnetId: stack.resolve(platform.network.vpc.publicSubnets[0].subnetId),
+    });
+  });
+
+  test('its security group admits nothing, and the metadata load balancer admits it', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Metaflow notebook: no inbound traffic', SecurityGroupIngress: Match.absent() });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 80,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(notebook.securityGroup.node.defaultChild as any), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [stack.getLogicalId(platform.metadata!.loadBalancerSecurityGroup.node.defaultChild as any), 'GroupId'] },
+    });
+  });
+
+  test('its role carries the Metaflow user policy and writes only the notebook log group', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })] },
+      ManagedPolicyArns: [{ Ref: stack.getLogicalId(platform.users.policy.node.defaultChild as any) }],
+    });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles)
+        === JSON.stringify([{ Ref: stack.getLogicalId(notebook.role.node.defaultChild as any) }]))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    expect(JSON.stringify(statements[0].Resource)).toContain(':log-group:/aws/sagemaker/NotebookInstances:*');
+  });
+
+  test('the start script holds no secret value: it reads the configuration when the notebook starts', () => {
+    const script = JSON.stringify(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig'));
+    expect(script).not.toContain('resolve:secretsmanager');
+    expect(script).toContain('METAFLOW_SERVICE_AUTH_KEY');
+    expect(script).toContain('pip install --quiet \\"metaflow\\"');
+  });
+
+  test('its URL is an output', () => {
+    const outputs = Object.values(template.findOutputs('*')) as Array<{ Description: string }>;
+    expect(outputs.filter((output) => output.Description.startsWith('SageMaker notebook with the Metaflow client configured'))).toHaveLength(1);
+  });
+});
+
+describe('MetaflowNotebook options', () => {
+  test('a private platform\'s notebook reaches the service at its internal URL, through private subnets without SageMaker internet access', () => {
+    const { template, platform, stack } = build({ network: { natGateways: 1 }, api: PublicApi.disabled(), notebook: {} });
+    template.hasResourceProperties('AWS::SageMaker::NotebookInstance', { DirectInternetAccess: 'Disabled' });
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata!.internalUrl));
+  });
+
+  test('type, volume, root access, Metaflow version and a KMS key', () => {
+    const stack = new Stack(new App(), 'Test');
+    const key = new kms.Key(stack, 'Key');
+    new MetaflowPlatform(stack, 'Metaflow', {
+      notebook: { instanceType: 'ml.m5.xlarge', volumeSizeGiB: 50, rootAccess: true, metaflowPackage: 'metaflow==2.19.7', encryptionKey: key },
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::NotebookInstance', {
+      InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 50, RootAccess: 'Enabled', KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] },
+    });
+    expect(JSON.stringify(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig'))).toContain('metaflow==2.19.7');
+  });
+
+  test('no notebook unless asked for', () => {
+    build({}).template.resourceCountIs('AWS::SageMaker::NotebookInstance', 0);
+  });
+});
