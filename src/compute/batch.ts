@@ -1,16 +1,13 @@
-import {
-  ArnFormat, aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_iam as iam, aws_logs as logs, CustomResource, Duration, RemovalPolicy, Stack,
-} from 'aws-cdk-lib';
+import { aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_iam as iam, aws_logs as logs, CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { isFargateKind, validateBatchOptions } from './batch-props-validation';
 import { MetaflowComputeEnvironment } from './compute-environment';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
 import { MetaflowImageRepositoryOptions } from './image-repository';
-import { JOB_LOG_RETENTION_HANDLER } from './job-log-retention-handler';
 import { computePlacementOf, warnIfAdoptedPublicCompute } from '../network/subnet-placement';
-import { InlineProvider } from '../private/inline-provider';
 import { acknowledgeManagedPolicy, acknowledgeWildcardResources } from '../private/nag';
 import { PropErrors } from '../private/prop-errors';
+import { setSharedLogGroupRetention } from '../private/shared-log-group-retention';
 
 /** The log group the awslogs driver of Batch jobs writes to unless a job definition says otherwise. */
 const BATCH_JOB_LOG_GROUP = '/aws/batch/job';
@@ -164,7 +161,9 @@ export class MetaflowBatch extends Construct {
       description: 'Role Metaflow tasks on AWS Batch run as',
     });
     if (props.jobLogRetention !== undefined) {
-      this.jobLogRetention = this.setJobLogRetention(props.jobLogRetention);
+      this.jobLogRetention = setSharedLogGroupRetention(this, 'JobLogRetention', {
+        logGroupName: BATCH_JOB_LOG_GROUP, retention: props.jobLogRetention, resourceType: 'Custom::MetaflowBatchJobLogRetention',
+      });
     }
 
     if (environmentOptions.some((options) => !isFargateOptions(options))) {
@@ -246,27 +245,6 @@ export class MetaflowBatch extends Construct {
       }
     }
     return repository;
-  }
-
-  private setJobLogRetention(retention: logs.RetentionDays): CustomResource {
-    const provider = new InlineProvider(this, 'JobLogRetentionProvider', {
-      code: JOB_LOG_RETENTION_HANDLER,
-      description: `Sets the retention of ${BATCH_JOB_LOG_GROUP}, the log group Batch jobs write to`,
-      timeout: Duration.minutes(1),
-      logRetention: logs.RetentionDays.ONE_MONTH,
-    });
-    const logGroup = (resourceName: string) => Stack.of(this).formatArn({
-      service: 'logs', resource: 'log-group', resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const jobLogGroup = [logGroup(BATCH_JOB_LOG_GROUP), logGroup(`${BATCH_JOB_LOG_GROUP}:*`)];
-    provider.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: jobLogGroup }));
-    acknowledgeWildcardResources(provider.handler.role, jobLogGroup,
-      `Both ARN forms of the one log group ${BATCH_JOB_LOG_GROUP}; no other log group is reachable.`);
-    return new CustomResource(this, 'JobLogRetention', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::MetaflowBatchJobLogRetention',
-      properties: { LogGroupName: BATCH_JOB_LOG_GROUP, RetentionInDays: retention },
-    });
   }
 
   /** The job queue of an environment or combined queue, by name. */

@@ -1,4 +1,4 @@
-import { aws_kms as kms } from 'aws-cdk-lib';
+import { aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 
 /**
  * Options for a SageMaker notebook preconfigured for the platform.
@@ -31,6 +31,15 @@ export interface MetaflowNotebookOptions {
    * @default 'metaflow'
    */
   readonly metaflowPackage?: string;
+
+  /**
+   * Set the retention of `/aws/sagemaker/NotebookInstances`, where SageMaker writes notebook logs
+   * (the start script's included). Every notebook instance of the account and region writes there,
+   * so this changes it for all of them (and creates it if missing); it is kept when the stack is deleted.
+   *
+   * @default - the log group is left as it is (SageMaker creates it without retention: logs never expire)
+   */
+  readonly logRetention?: logs.RetentionDays;
 
   /**
    * KMS key that encrypts the notebook's storage volume.

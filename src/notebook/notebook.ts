@@ -1,4 +1,6 @@
-import { ArnFormat, Aws, aws_ec2 as ec2, aws_iam as iam, aws_sagemaker as sagemaker, aws_secretsmanager as secretsmanager, Fn, Stack } from 'aws-cdk-lib';
+import {
+  ArnFormat, Aws, aws_ec2 as ec2, aws_iam as iam, aws_sagemaker as sagemaker, aws_secretsmanager as secretsmanager, CustomResource, Fn, Stack,
+} from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { notebookStartScript } from './notebook-lifecycle';
 import { MetaflowNotebookOptions } from './notebook-options';
@@ -7,6 +9,7 @@ import { IMetaflowMetadataService } from '../metadata/metadata-service-reference
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule, acknowledgeWildcardResources } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
+import { setSharedLogGroupRetention } from '../private/shared-log-group-retention';
 
 /** Where SageMaker writes notebook instance logs, start scripts included. */
 const NOTEBOOK_LOG_GROUP = '/aws/sagemaker/NotebookInstances';
@@ -46,6 +49,8 @@ export class MetaflowNotebook extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Where users open the notebook. */
   public readonly url: string;
+  /** The custom resource that sets the retention of the notebook log group, when `logRetention` is set. */
+  public readonly logRetention?: CustomResource;
 
   constructor(scope: Construct, id: string, props: MetaflowNotebookProps) {
     super(scope, id);
@@ -94,6 +99,11 @@ export class MetaflowNotebook extends Construct {
     props.encryptionKey?.grantEncryptDecrypt(this.role);
     this.acknowledgeChoices(props, publicSubnets);
     this.url = `https://${this.notebookInstance.attrNotebookInstanceName}.notebook.${Aws.REGION}.sagemaker.aws/`;
+    if (props.logRetention !== undefined) {
+      this.logRetention = setSharedLogGroupRetention(this, 'LogRetention', {
+        logGroupName: NOTEBOOK_LOG_GROUP, retention: props.logRetention, resourceType: 'Custom::MetaflowNotebookLogRetention',
+      });
+    }
   }
 
   private acknowledgeChoices(props: MetaflowNotebookProps, publicSubnets: boolean): void {

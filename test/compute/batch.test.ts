@@ -1,7 +1,7 @@
 import { App, aws_batch as batch, aws_ec2 as ec2, aws_logs as logs, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ComputeEnvironmentKind, MetaflowBatch, MetaflowBatchOptions } from '../../src';
-import { JOB_LOG_RETENTION_HANDLER } from '../../src/compute/job-log-retention-handler';
+import { LOG_GROUP_RETENTION_HANDLER } from '../../src/private/log-group-retention-handler';
 
 function build(options: MetaflowBatchOptions = {}): { stack: Stack; batch: MetaflowBatch; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -316,7 +316,7 @@ describe('MetaflowBatch at scale', () => {
       expect(name).toBe('@aws-sdk/client-cloudwatch-logs');
       return { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand };
     };
-    new Function('require', 'exports', 'module', JOB_LOG_RETENTION_HANDLER)(fakeRequire, module.exports, module);
+    new Function('require', 'exports', 'module', LOG_GROUP_RETENTION_HANDLER)(fakeRequire, module.exports, module);
     const handler = module.exports.handler as (event: any) => Promise<any>;
     const properties = { LogGroupName: '/aws/batch/job', RetentionInDays: '90' };
 

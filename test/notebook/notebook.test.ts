@@ -1,4 +1,4 @@
-import { App, aws_kms as kms, Stack } from 'aws-cdk-lib';
+import { App, aws_kms as kms, aws_logs as logs, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MetaflowPlatform, MetaflowPlatformProps, PublicApi } from '../../src';
 
@@ -76,6 +76,20 @@ describe('MetaflowNotebook options', () => {
       InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 50, RootAccess: 'Enabled', KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] },
     });
     expect(JSON.stringify(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig'))).toContain('metaflow==2.19.7');
+  });
+
+  test('logRetention expires the shared notebook log group through a function that may touch only that group', () => {
+    const { template } = build({ notebook: { logRetention: logs.RetentionDays.ONE_MONTH } });
+    template.hasResourceProperties('Custom::MetaflowNotebookLogRetention', { LogGroupName: '/aws/sagemaker/NotebookInstances', RetentionInDays: 30 });
+    const statement = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
+      .find((candidate: any) => JSON.stringify(candidate.Action) === JSON.stringify(['logs:CreateLogGroup', 'logs:PutRetentionPolicy']));
+    expect(JSON.stringify(statement.Resource)).toContain(':log-group:/aws/sagemaker/NotebookInstances"');
+    expect(JSON.stringify(statement.Resource)).not.toContain('/aws/batch/job');
+  });
+
+  test('the notebook log group is left alone unless asked', () => {
+    build({ notebook: {} }).template.resourceCountIs('Custom::MetaflowNotebookLogRetention', 0);
   });
 
   test('no notebook unless asked for', () => {

@@ -1,11 +1,11 @@
 /**
- * Source of the custom resource handler that sets the retention of the account's shared Batch job
- * log group, creating the group when no job has run yet. Delete leaves the group and its retention
+ * Source of the custom resource handler that sets the retention of an account-wide log group that a
+ * service creates (such as /aws/batch/job), creating the group when it is missing. Delete leaves the group and its retention
  * alone: other workloads in the account write there too. The unit tests load and exercise this text.
  *
  * @internal
  */
-export const JOB_LOG_RETENTION_HANDLER = `
+export const LOG_GROUP_RETENTION_HANDLER = `
 const { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } = require('@aws-sdk/client-cloudwatch-logs');
 const logs = new CloudWatchLogsClient({});
 
