@@ -3,13 +3,11 @@ import { Construct } from 'constructs';
 import { ManagedPolicyPrincipal } from './managed-policy-principal';
 import { validateUserAccessOptions } from './user-access-props-validation';
 import { MetaflowBatch } from '../compute/batch';
+import { BATCH_JOB_LOG_GROUP, metaflowJobDefinitionsArn } from '../compute/batch-names';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { MetaflowStepFunctions } from '../orchestration/step-functions';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
-
-/** The log group Batch jobs write to unless a job definition says otherwise. */
-const BATCH_JOB_LOG_GROUP = '/aws/batch/job';
 
 /**
  * Options for the people who use the platform: a managed policy with what the Metaflow client
@@ -113,7 +111,7 @@ export class MetaflowUserAccess extends Construct implements iam.IGrantable {
 
   private grantBatch(batch: MetaflowBatch): void {
     const stack = Stack.of(this);
-    const jobDefinitions = stack.formatArn({ service: 'batch', resource: 'job-definition', resourceName: 'metaflow_*' });
+    const jobDefinitions = metaflowJobDefinitionsArn(this);
     iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:SubmitJob'], resourceArns: [...batch.jobQueues.map((queue) => queue.jobQueueArn), jobDefinitions] });
     // The client registers job definitions named metaflow_<sha224> (batch_client.py) before it submits.
     iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:RegisterJobDefinition'], resourceArns: [jobDefinitions] });

@@ -1,5 +1,6 @@
 import { aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_iam as iam, aws_logs as logs, CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { BATCH_JOB_LOG_GROUP } from './batch-names';
 import { isFargateKind, validateBatchOptions } from './batch-props-validation';
 import { MetaflowComputeEnvironment } from './compute-environment';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
@@ -9,8 +10,6 @@ import { acknowledgeManagedPolicy, acknowledgeWildcardResources } from '../priva
 import { PropErrors } from '../private/prop-errors';
 import { setSharedLogGroupRetention } from '../private/shared-log-group-retention';
 
-/** The log group the awslogs driver of Batch jobs writes to unless a job definition says otherwise. */
-const BATCH_JOB_LOG_GROUP = '/aws/batch/job';
 
 /**
  * Options for the AWS Batch part of a Metaflow platform.

@@ -1,10 +1,8 @@
 import { aws_ec2 as ec2, aws_secretsmanager as secretsmanager, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { admitMetadataClients } from './metadata-clients';
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
 import { PropErrors } from '../private/prop-errors';
-
-/** Port of the metadata service's internal load balancer. */
-const LISTENER_PORT = 80;
 
 /**
  * A metadata service that exists already, reached through its attributes.
@@ -37,8 +35,7 @@ export class ImportedMetadataService extends Construct implements IMetaflowMetad
 
   public allowClientsFrom(peer: ec2.IConnectable): void {
     if (this.loadBalancerSecurityGroup) {
-      // From the peer's side, so that a peer in another stack carries the rule and no reference cycle forms.
-      peer.connections.allowTo(this.loadBalancerSecurityGroup, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
+      admitMetadataClients(peer, this.loadBalancerSecurityGroup);
     }
   }
 }

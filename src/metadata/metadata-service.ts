@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
 import { DatabaseSsl } from './database-ssl';
 import { ImportedMetadataService } from './imported-metadata-service';
+import { admitMetadataClients, METADATA_LISTENER_PORT } from './metadata-clients';
 import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from './metadata-image';
 import { validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
@@ -14,7 +15,6 @@ import { acknowledgeRule } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 const SERVICE_PORT = 8080;
-const LISTENER_PORT = 80;
 /**
  * Options for the Metaflow metadata service.
  */
@@ -293,7 +293,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
     this.loadBalancerSecurityGroup.connections.allowTo(this.securityGroup, ec2.Port.tcp(SERVICE_PORT), 'Metadata service tasks');
     acknowledgeRule(this.loadBalancer, 'ELB2', 'Network Load Balancers write access logs only for TLS listeners; this one forwards plain TCP inside the VPC.');
-    this.listener = this.loadBalancer.addListener('Http', { port: LISTENER_PORT, protocol: elbv2.Protocol.TCP });
+    this.listener = this.loadBalancer.addListener('Http', { port: METADATA_LISTENER_PORT, protocol: elbv2.Protocol.TCP });
     this.targetGroup = this.listener.addTargets('Service', {
       port: SERVICE_PORT,
       protocol: elbv2.Protocol.TCP,
@@ -309,7 +309,6 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
 
   /** Lets `peer` (for example Batch compute) call the service through `internalUrl`. */
   public allowClientsFrom(peer: ec2.IConnectable): void {
-    // From the peer's side, so that a peer in another stack (a team platform) carries the rule and no reference cycle forms.
-    peer.connections.allowTo(this.loadBalancerSecurityGroup, ec2.Port.tcp(LISTENER_PORT), 'Metaflow clients');
+    admitMetadataClients(peer, this.loadBalancerSecurityGroup);
   }
 }

@@ -4,13 +4,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateStepFunctionsOptions } from './step-functions-props-validation';
+import { metaflowJobDefinitionsArn } from '../compute/batch-names';
 import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 /** The EventBridge rule Step Functions manages to follow the Batch jobs a `.sync` task submits. */
 const BATCH_EVENTS_RULE = 'StepFunctionsGetEventsForBatchJobsRule';
-/** Metaflow registers job definitions as `metaflow_<sha224>` (metaflow/plugins/aws/batch/batch_client.py). */
-const METAFLOW_JOB_DEFINITIONS = 'metaflow_*';
 /** State machine names are `<prefix>_<flow>` and at most 80 characters; a short prefix leaves room for flow names. */
 const DEFAULT_PREFIX_LENGTH = 20;
 
@@ -151,7 +150,7 @@ export class MetaflowStepFunctions extends Construct {
 
   /** SubmitJob on Metaflow's job definitions (queues are added by `grantSubmitTo`); follow and stop the jobs. */
   private grantBatchJobs(): iam.PolicyStatement {
-    const jobDefinitions = Stack.of(this).formatArn({ service: 'batch', resource: 'job-definition', resourceName: METAFLOW_JOB_DEFINITIONS });
+    const jobDefinitions = metaflowJobDefinitionsArn(this);
     const submitJob = new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobDefinitions] });
     this.stateMachineRole.addToPrincipalPolicy(submitJob);
     // The client registers job definitions at `step-functions create` time; the state machine only submits, follows and stops jobs.

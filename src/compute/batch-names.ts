@@ -1,0 +1,10 @@
+import { Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** The log group the awslogs driver of Batch jobs writes to unless a job definition says otherwise. */
+export const BATCH_JOB_LOG_GROUP = '/aws/batch/job';
+
+/** ARN of the job definitions Metaflow registers, named `metaflow_<sha224>` (metaflow/plugins/aws/batch/batch_client.py). */
+export function metaflowJobDefinitionsArn(scope: IConstruct): string {
+  return Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: 'metaflow_*' });
+}
