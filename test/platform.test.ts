@@ -48,11 +48,14 @@ describe('MetaflowPlatform with no props', () => {
       'METAFLOW_DEFAULT_METADATA',
       'METAFLOW_SERVICE_URL',
       'METAFLOW_SERVICE_INTERNAL_URL',
+      'METAFLOW_BATCH_EMIT_TAGS',
       'METAFLOW_SFN_IAM_ROLE',
       'METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE',
       'METAFLOW_SFN_DYNAMO_DB_TABLE',
       'METAFLOW_SFN_STATE_MACHINE_PREFIX',
       'METAFLOW_SFN_EXECUTION_LOG_GROUP_ARN',
+      'METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE',
+      'METAFLOW_AWS_SECRETS_MANAGER_DEFAULT_REGION',
     ]);
   });
 
@@ -205,5 +208,44 @@ describe('MetaflowPlatform options', () => {
     ]) {
       expect(message).toContain(`  - ${path}: `);
     }
+  });
+});
+
+describe('cost-allocation tags', () => {
+  const tags = { 'cost-center': 'ml-platform', 'team': 'vision' };
+  const { platform, template } = build({ tags });
+
+  test('every taggable resource carries them, Batch instances included', () => {
+    const resources = Object.values(template.toJSON().Resources) as any[];
+    const tagged = resources.filter((resource) => resource.Properties?.Tags !== undefined);
+    expect(tagged.length).toBeGreaterThan(20);
+    for (const resource of tagged) {
+      const carried = JSON.stringify(resource.Properties.Tags);
+      expect(carried).toContain('ml-platform');
+      expect(carried).toContain('vision');
+    }
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: Match.objectLike({ Tags: tags }) });
+  });
+
+  test('Metaflow tags every Batch job with them and with its own', () => {
+    expect(platform.config.valueOf('METAFLOW_BATCH_EMIT_TAGS')).toBe('True');
+    expect(JSON.parse(platform.config.valueOf('METAFLOW_BATCH_DEFAULT_TAGS')!)).toEqual(tags);
+  });
+
+  test('every role that submits jobs may tag them', () => {
+    const statements = [
+      ...Object.values(template.findResources('AWS::IAM::Policy')),
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')),
+    ].flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const submitters = statements.filter((statement) => [statement.Action].flat().includes('batch:SubmitJob')).length;
+    const taggers = statements.filter((statement) => [statement.Action].flat().includes('batch:TagResource')).length;
+    expect(submitters).toBe(2);
+    expect(taggers).toBe(submitters);
+  });
+
+  test('without tags, jobs carry only Metaflow\'s own', () => {
+    const { platform: untagged } = build();
+    expect(untagged.config.valueOf('METAFLOW_BATCH_EMIT_TAGS')).toBe('True');
+    expect(untagged.config.valueOf('METAFLOW_BATCH_DEFAULT_TAGS')).toBeUndefined();
   });
 });

@@ -4,7 +4,8 @@ import {
 } from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
-  MetaflowMetadataService, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, PublicApi, StepFunctionsIntegration, UiLogin, UiTls,
+  MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, MetaflowSharedStorage, PublicApi,
+  StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
 
@@ -326,6 +327,33 @@ const cases: Array<[string, Build, string, string]> = [
       timeout: Duration.minutes(15),
     });
   }, 'timeout', 'use at most Duration.minutes(13)'],
+
+  // day-2 options
+  ['a tag key with the reserved aws: prefix', platform({ tags: { 'aws:team': 'vision' } }), "tags['aws:team']", 'choose a key and value that do not start with aws:'],
+  ['a tag key with a character Batch rejects', platform({ tags: { 'team#1': 'vision' } }), "tags['team#1']", 'use 1 to 128 letters, digits, spaces and _.:/=+-@'],
+  ['a tag value longer than 256 characters', platform({ tags: { team: 'v'.repeat(257) } }), "tags['team']", 'use up to 256 letters'],
+  ['more tags than a Batch job can carry', platform({ tags: Object.fromEntries([...Array(41).keys()].map((i) => [`tag${i}`, 'x'])) }), 'tags',
+    'keep 40 tags or fewer'],
+  ['a secrets prefix without the trailing slash', platform({ secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow' }) }), 'secrets.namePrefix',
+    "use a folder-like prefix such as 'metaflow/team-a/'"],
+  ['a secrets prefix with a wildcard', platform({ secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow/*/' }) }), 'secrets.namePrefix',
+    "use a folder-like prefix such as 'metaflow/team-a/'"],
+  ['alarms without a topic or email', platform({ monitoring: {} }), 'monitoring.alarmTopic', 'pass alarmTopic'],
+  ['alarms with an empty email list', platform({ monitoring: { alarmEmails: [] } }), 'monitoring.alarmTopic', 'pass alarmTopic'],
+  ['an alarm email that is not an address', platform({ monitoring: { alarmEmails: ['oncall'] } }), 'monitoring.alarmEmails', 'give addresses such as team@example.com'],
+  ['a 5xx threshold above 100 %', platform({ monitoring: { alarmEmails: ['a@example.com'], apiServerErrorPercentThreshold: 150 } }),
+    'monitoring.apiServerErrorPercentThreshold', 'use 5 for 5 %'],
+  ['a fractional connections threshold', platform({ monitoring: { alarmEmails: ['a@example.com'], databaseConnectionsThreshold: 1.5 } }),
+    'monitoring.databaseConnectionsThreshold', 'use a number below the max_connections'],
+  ['a zero latency threshold', platform({ monitoring: { alarmEmails: ['a@example.com'], apiLatencyThreshold: Duration.seconds(0) } }),
+    'monitoring.apiLatencyThreshold', 'use Duration.seconds(5)'],
+  ['MetaflowMonitoring alone without a topic', (stack) => new MetaflowMonitoring(stack, 'Monitoring', {}), 'alarmTopic', 'pass alarmTopic'],
+  ['a role path without slashes', platform({ roles: { path: 'metaflow' } }), 'roles.path', "start and end it with '/'"],
+  ['a role name prefix with a space', platform({ roles: { namePrefix: 'metaflow team' } }), 'roles.namePrefix', 'use letters, digits and +=,.@_- only'],
+  ['a role name prefix too long for unique names', platform({ roles: { namePrefix: 'x'.repeat(41) } }), 'roles.namePrefix', 'use letters, digits'],
+  ['MetaflowSharedStorage alone in an adopted VPC without compute subnets', (stack) => new MetaflowSharedStorage(stack, 'Storage', {
+    vpc: isolatedOnlyVpc(stack),
+  }), 'vpc', 'pass `vpcSubnets` selecting subnets with internet or VPC endpoint access'],
 ];
 
 describe('every bad input names its prop and the fix', () => {

@@ -1,11 +1,12 @@
 import { aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_logs as logs, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComputeEnvironmentKind, MetaflowPlatform, UiLogin } from '../../src';
+import { ComputeEnvironmentKind, MetaflowPlatform, StepSecrets, UiLogin } from '../../src';
 
 /**
  * Batch at scale: on-demand CPU, Spot with an on-demand fallback, GPU and Fargate queues side by
  * side, each picked per step with `@batch(queue='...')`. Every environment scales to zero. The UI
- * runs on an internal load balancer for the company network.
+ * runs on an internal load balancer for the company network. Day-2 options are on: cost-allocation
+ * tags, secrets for steps, a shared file system, and alarms with a dashboard.
  */
 export class FullPlatformStack extends Stack {
   public readonly platform: MetaflowPlatform;
@@ -36,6 +37,13 @@ export class FullPlatformStack extends Stack {
       },
       // The UI inside the VPC, for people on the company network (VPN): plain HTTP, no login, allow-listed ranges.
       ui: { internetFacing: false, login: UiLogin.none(), allowedCidrs: ['10.0.0.0/8'] },
+      // Cost allocation: on every resource and every Batch job.
+      tags: { 'cost-center': 'ml-platform', 'team': 'research' },
+      // Steps read secrets stored under metaflow/research/ with @secrets(sources=['metaflow/research/<name>']).
+      secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow/research/' }),
+      // A file system steps mount with @batch(efs_volumes=['<SharedFileSystemId>:/mnt/shared']).
+      sharedStorage: {},
+      monitoring: { alarmEmails: ['ml-platform-oncall@example.com'] },
     });
   }
 }

@@ -120,6 +120,8 @@ export interface MetaflowDatabaseProps extends MetaflowDatabaseOptions {
 export class MetaflowDatabase extends Construct {
   /** The RDS instance. */
   public readonly instance: rds.DatabaseInstance;
+  /** The instance's class and size. */
+  public readonly instanceType: ec2.InstanceType;
   /** The credentials secret (`username`, `password`, `host`, `port`, `dbname`). */
   public readonly secret: secretsmanager.ISecret;
   /** The database's security group; it admits only what `allowFrom` names. */
@@ -151,9 +153,10 @@ export class MetaflowDatabase extends Construct {
     const credentials = new rds.DatabaseSecret(this, 'Credentials', { username: this.username });
     credentials.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
+    this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 }),
-      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      instanceType: this.instanceType,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: [this.securityGroup],

@@ -6,9 +6,10 @@ import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
 import { DatabaseSsl } from './database-ssl';
 import { ImportedMetadataService } from './imported-metadata-service';
 import { admitMetadataClients, METADATA_LISTENER_PORT } from './metadata-clients';
-import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from './metadata-image';
+import { METADATA_PYTHON } from './metadata-image';
 import { validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
+import { MetaflowRelease } from './metaflow-release';
 import { MetaflowSchemaMigration } from './schema-migration';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
@@ -20,9 +21,9 @@ const SERVICE_PORT = 8080;
  */
 export interface MetaflowMetadataServiceOptions {
   /**
-   * The metadata service image.
+   * The metadata service image, overriding the release's for this part (the schema migration runs it too).
    *
-   * @default - ecs.ContainerImage.fromRegistry('netflixoss/metaflow_metadata_service:v2.5.1')
+   * @default - the release's metadata service image (`netflixoss/metaflow_metadata_service:v2.5.1` for `MetaflowRelease.V2_5_1`)
    */
   readonly image?: ecs.ContainerImage;
 
@@ -126,6 +127,13 @@ export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOpt
    * @default - true when `serviceSubnets` selects only public subnets, else false
    */
   readonly assignPublicIp?: boolean;
+
+  /**
+   * The Metaflow service release whose image the service and the schema migration run, unless `image` is set.
+   *
+   * @default MetaflowRelease.LATEST
+   */
+  readonly release?: MetaflowRelease;
 }
 
 /**
@@ -178,7 +186,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     super(scope, id);
     validateOrThrow('MetaflowMetadataService', props, validateMetadataServiceOptions);
     const assignPublicIp = props.assignPublicIp ?? selectsPublicSubnets(props.vpc, props.serviceSubnets);
-    const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_METADATA_IMAGE);
+    const image = props.image ?? (props.release ?? MetaflowRelease.LATEST).metadataServiceImage;
 
     this.database = new MetaflowDatabase(this, 'Database', { ...props.database, vpc: props.vpc, vpcSubnets: props.databaseSubnets });
     this.cluster = new ecs.Cluster(this, 'Cluster', {

@@ -85,9 +85,10 @@ export interface MetaflowUiOptions {
   readonly allowedCidrs?: string[];
 
   /**
-   * The image with the UI backend and the bundled UI.
+   * The image with the UI backend and the bundled UI, overriding the release's for the UI only.
    *
-   * @default - the metadata service's image (`netflixoss/metaflow_metadata_service:v2.5.1`, which bundles UI v1.3.13)
+   * @default - in a platform, `metadata.image` when set, else the release's UI image
+   *            (`netflixoss/metaflow_metadata_service:v2.5.1`, which bundles UI v1.3.13, for `MetaflowRelease.V2_5_1`)
    */
   readonly image?: ecs.ContainerImage;
 

@@ -10,7 +10,8 @@ import { UI_EPHEMERAL_STORAGE_GIB, validateUiOptions } from './ui-props-validati
 import { MetaflowDatastore } from '../datastore/datastore';
 import { MetaflowDatabaseEndpoint } from '../metadata/database';
 import { DatabaseSsl } from '../metadata/database-ssl';
-import { DEFAULT_METADATA_IMAGE, METADATA_PYTHON } from '../metadata/metadata-image';
+import { METADATA_PYTHON } from '../metadata/metadata-image';
+import { MetaflowRelease } from '../metadata/metaflow-release';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
 import { PropErrors, validateOrThrow } from '../private/prop-errors';
@@ -53,6 +54,13 @@ export interface MetaflowUiProps extends MetaflowUiOptions {
 
   /** The datastore the UI reads artifacts, logs and cards from. */
   readonly datastore: MetaflowDatastore;
+
+  /**
+   * The Metaflow service release whose UI image the UI runs, unless `image` is set.
+   *
+   * @default MetaflowRelease.LATEST
+   */
+  readonly release?: MetaflowRelease;
 
   /**
    * The ECS cluster to run in.
@@ -230,7 +238,7 @@ export class MetaflowUi extends Construct {
     const cache = props.cache ?? {};
     const bytes = (size: Size | undefined, defaultGiB: number) => String((size ?? Size.gibibytes(defaultGiB)).toBytes());
     taskDefinition.addContainer('ui', {
-      image: props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_METADATA_IMAGE),
+      image: props.image ?? (props.release ?? MetaflowRelease.LATEST).uiImage,
       // The bundled UI lives only in /root/services/ui_backend_service/ui, so the server must start from /root.
       workingDirectory: '/root',
       command: [METADATA_PYTHON, '-m', 'services.ui_backend_service.ui_server'],

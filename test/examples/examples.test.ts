@@ -1,4 +1,4 @@
-import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { App, aws_iam as iam, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -202,6 +202,71 @@ describe('default example has no UI', () => {
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     expect(JSON.stringify(template.toJSON())).not.toContain('ui_backend_service');
     expect(JSON.stringify(template.toJSON())).not.toContain('METAFLOW_UI_URL');
+  });
+});
+
+describe('default example costs what it did before the day-2 options', () => {
+  const template = Template.fromStack(examples.default(new App()));
+
+  // The resources billed while idle, as README's cost table lists them; the day-2 options add none by default.
+  test.each([
+    ['AWS::RDS::DBInstance', 1], ['AWS::ECS::Service', 1], ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1], ['AWS::SecretsManager::Secret', 3],
+    ['AWS::EC2::NatGateway', 0], ['AWS::KMS::Key', 0], ['AWS::EFS::FileSystem', 0], ['AWS::CloudWatch::Alarm', 0], ['AWS::CloudWatch::Dashboard', 0],
+    ['AWS::SNS::Topic', 0], ['AWS::SageMaker::NotebookInstance', 0],
+  ])('%s: %i', (type, count) => {
+    template.resourceCountIs(type, count);
+  });
+});
+
+describe('full example turns on the day-2 options', () => {
+  const stack = examples.full(new App());
+  const template = Template.fromStack(stack);
+  const platform = (stack as unknown as { platform: MetaflowPlatform }).platform;
+
+  test('its tags are on its resources and in the client configuration', () => {
+    template.hasResourceProperties('AWS::EFS::FileSystem', { FileSystemTags: Match.arrayWith([{ Key: 'cost-center', Value: 'ml-platform' }]) });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { Tags: Match.arrayWith([{ Key: 'team', Value: 'research' }]) });
+    expect(platform.config.valueOf('METAFLOW_BATCH_EMIT_TAGS')).toBe('True');
+    expect(JSON.parse(platform.config.valueOf('METAFLOW_BATCH_DEFAULT_TAGS')!)).toEqual({ 'cost-center': 'ml-platform', 'team': 'research' });
+    expect(platform.config.valueOf('METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE')).toBe('aws-secrets-manager');
+  });
+
+  test('the job role may read secrets only under the platform\'s prefix', () => {
+    const jobRole = JSON.stringify([{ Ref: stack.getLogicalId(platform.batch.jobRole.node.defaultChild as CfnElement) }]);
+    const reads = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === jobRole)
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement: any) => JSON.stringify(statement.Action).includes('secretsmanager:'));
+    expect(reads).toHaveLength(1);
+    expect(reads[0].Action).toBe('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(reads[0].Resource)).toContain(':secret:metaflow/research/*');
+  });
+
+  test('has an EFS file system with mount targets, at least 6 alarms and a dashboard', () => {
+    template.resourceCountIs('AWS::EFS::FileSystem', 1);
+    expect(Object.keys(template.findResources('AWS::EFS::MountTarget')).length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length).toBeGreaterThanOrEqual(6);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('a permissions boundary applied to the app reaches every role of every example', () => {
+  const stacks = (app: App): Stack[] => {
+    const shared = new SharedMetadataStack(app, 'MetaflowShared');
+    return [...Object.values(examples).map((example) => example(app)), shared,
+      new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })];
+  };
+  const app = new App();
+  const all = stacks(app);
+  const boundaryArn = 'arn:aws:iam::111122223333:policy/MetaflowBoundary';
+  iam.PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromManagedPolicyArn(all[0], 'Boundary', boundaryArn));
+
+  test.each(all.map((stack) => [stack.stackName, stack]))('%s', (_name, stack) => {
+    const roles = Object.values(Template.fromStack(stack as Stack).findResources('AWS::IAM::Role'));
+    expect(roles.length).toBeGreaterThanOrEqual(4);
+    for (const role of roles) {
+      expect(role.Properties.PermissionsBoundary).toBe(boundaryArn);
+    }
   });
 });
 

@@ -264,3 +264,28 @@ def test_private_example_shape_from_python():
     template.resource_count_is("AWS::ECR::Repository", 1)
     assert platform.notebook.role is not None
     assert platform.users.role is not None
+
+
+def test_day_two_options_from_python():
+    app = cdk.App()
+    stack = cdk.Stack(app, "PythonDayTwo")
+    boundary = iam.ManagedPolicy.from_managed_policy_arn(stack, "Boundary", "arn:aws:iam::111122223333:policy/Boundary")
+    platform = mf.MetaflowPlatform(
+        stack,
+        "Metaflow",
+        tags={"cost-center": "ml"},
+        secrets=mf.StepSecrets.aws_secrets_manager(name_prefix="metaflow/ml/"),
+        shared_storage=mf.MetaflowSharedStorageOptions(),
+        monitoring=mf.MetaflowMonitoringOptions(alarm_emails=["oncall@example.com"]),
+        roles=mf.MetaflowRoleOptions(permissions_boundary=boundary, path="/metaflow/"),
+        release=mf.MetaflowRelease.V2_5_1,
+    )
+    template = assertions.Template.from_stack(stack)
+
+    assert platform.config.value_of("METAFLOW_BATCH_DEFAULT_TAGS") == '{"cost-center":"ml"}'
+    assert platform.secrets_name_prefix == "metaflow/ml/"
+    template.resource_count_is("AWS::EFS::FileSystem", 1)
+    assert len(template.find_resources("AWS::CloudWatch::Alarm")) >= 6
+    for role in template.find_resources("AWS::IAM::Role").values():
+        assert role["Properties"]["Path"] == "/metaflow/"
+        assert role["Properties"]["PermissionsBoundary"] == "arn:aws:iam::111122223333:policy/Boundary"

@@ -1,0 +1,205 @@
+import {
+  aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as cloudwatchActions, aws_ecs as ecs, aws_events as events, aws_events_targets as targets,
+  aws_sns as sns, aws_sns_subscriptions as subscriptions, Duration, Size,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { MetaflowMonitoringOptions } from './monitoring-options';
+import { validateMonitoringOptions } from './monitoring-props-validation';
+import { MetaflowBatch } from '../compute/batch';
+import { MetaflowApi } from '../metadata/api';
+import { MetaflowDatabase } from '../metadata/database';
+import { MetaflowMetadataService } from '../metadata/metadata-service';
+import { acknowledgeRule } from '../private/nag';
+import { validateOrThrow } from '../private/prop-errors';
+import { MetaflowUi } from '../ui/ui';
+
+/**
+ * Props of `MetaflowMonitoring`: the options and the parts to watch (each optional).
+ */
+export interface MetaflowMonitoringProps extends MetaflowMonitoringOptions {
+  /**
+   * The metadata service and its database.
+   *
+   * @default - not watched
+   */
+  readonly metadataService?: MetaflowMetadataService;
+
+  /**
+   * The public API.
+   *
+   * @default - not watched
+   */
+  readonly api?: MetaflowApi;
+
+  /**
+   * The UI.
+   *
+   * @default - not watched
+   */
+  readonly ui?: MetaflowUi;
+
+  /**
+   * AWS Batch, whose failed jobs are reported (see `notifyJobFailures`).
+   *
+   * @default - not watched
+   */
+  readonly batch?: MetaflowBatch;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+/** Healthy targets per minute; the alarms look at the worst minute. */
+const HOST_COUNT = { statistic: 'Minimum', period: Duration.minutes(1) };
+
+/**
+ * CloudWatch alarms on the metadata service, its database, the public API and the UI, a rule that
+ * reports failed Batch jobs, all notifying one SNS topic, and one dashboard of the platform.
+ */
+export class MetaflowMonitoring extends Construct {
+  /** The topic every alarm and job failure notifies. */
+  public readonly topic: sns.ITopic;
+  /** Every alarm, in the order the dashboard shows them. */
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The platform's dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** The rule that sends failed Batch jobs to the topic, when Batch is watched and `notifyJobFailures` holds. */
+  public readonly jobFailureRule?: events.Rule;
+
+  private readonly options: MetaflowMonitoringOptions;
+
+  constructor(scope: Construct, id: string, props: MetaflowMonitoringProps) {
+    super(scope, id);
+    validateOrThrow('MetaflowMonitoring', props, validateMonitoringOptions);
+    this.options = props;
+    this.topic = props.alarmTopic ?? this.createTopic();
+    for (const email of props.alarmEmails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
+
+    if (props.metadataService) {
+      const metrics = props.metadataService.targetGroup.metrics;
+      this.watchService('MetadataService', props.metadataService.service, metrics.healthyHostCount(HOST_COUNT), metrics.unHealthyHostCount(HOST_COUNT));
+      this.watchDatabase(props.metadataService.database);
+    }
+    if (props.api) {
+      this.watchApi(props.api);
+    }
+    if (props.ui) {
+      const metrics = props.ui.targetGroup.metrics;
+      this.watchService('Ui', props.ui.service, metrics.healthyHostCount(HOST_COUNT), metrics.unhealthyHostCount(HOST_COUNT));
+    }
+    if (props.batch && (props.notifyJobFailures ?? true)) {
+      this.jobFailureRule = this.notifyJobFailures(props.batch);
+    }
+    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Metaflow platform alarms', alarms: this.alarms, width: 24 }));
+    this.dashboard.addWidgets(...this.alarms.map((alarm) => new cloudwatch.AlarmWidget({ alarm, title: alarm.node.id, width: 8 })));
+  }
+
+  private createTopic(): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Metaflow platform alarms', enforceSSL: true });
+    const reason = 'Alarm and job failure notifications carry resource names only; the AWS managed SNS key would stop CloudWatch and EventBridge '
+      + 'from publishing, and a customer key costs $1 a month: pass alarmTopic for an encrypted topic.';
+    acknowledgeRule(topic, 'SNS2', reason);
+    (topic.node.defaultChild as sns.CfnTopic).addMetadata('checkov', { skip: [{ id: 'CKV_AWS_26', comment: reason }] });
+    return topic;
+  }
+
+  /** Tasks below the desired count, and targets failing health checks. */
+  private watchService(id: string, service: ecs.FargateService, healthyHosts: cloudwatch.Metric, unhealthyHosts: cloudwatch.Metric): void {
+    const desiredCount = (service.node.defaultChild as ecs.CfnService).desiredCount ?? 1;
+    this.alarm(`${id}TasksBelowDesired`, healthyHosts, {
+      threshold: desiredCount,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: `Fewer healthy ${id} tasks than the desired ${desiredCount} for 5 minutes: check the service's events and logs`,
+    });
+    this.alarm(`${id}UnhealthyTargets`, unhealthyHosts.with({ statistic: 'Maximum' }), {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 5,
+      alarmDescription: `A ${id} task has failed its load balancer health check for 5 minutes`,
+    });
+  }
+
+  private watchDatabase(database: MetaflowDatabase): void {
+    const options = this.options;
+    const instance = database.instance;
+    this.alarm('DatabaseCpu', instance.metricCPUUtilization({ period: FIVE_MINUTES }), {
+      threshold: options.databaseCpuPercentThreshold ?? 80,
+      evaluationPeriods: 3,
+      alarmDescription: 'The metadata database has been busy for 15 minutes: consider a larger database.instanceType',
+    });
+    if (database.instanceType.isBurstable()) {
+      this.alarm('DatabaseCpuCredits', instance.metric('CPUCreditBalance', { statistic: 'Minimum', period: FIVE_MINUTES }), {
+        threshold: 20,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        alarmDescription: `The burstable database (db.${database.instanceType}) is running out of CPU credits and will be throttled`,
+      });
+    }
+    const freeStorage = options.databaseFreeStorageThreshold ?? Size.gibibytes(2);
+    this.alarm('DatabaseFreeStorage', instance.metricFreeStorageSpace({ statistic: 'Minimum', period: FIVE_MINUTES }), {
+      threshold: freeStorage.toBytes(),
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      alarmDescription: `The metadata database has less than ${freeStorage.toGibibytes({ rounding: 1 })} GiB free: raise database.maxAllocatedStorageGiB`,
+    });
+    this.alarm('DatabaseConnections', instance.metricDatabaseConnections({ statistic: 'Maximum', period: FIVE_MINUTES }), {
+      threshold: options.databaseConnectionsThreshold ?? 60,
+      evaluationPeriods: 1,
+      alarmDescription: 'The metadata database is close to its connection limit',
+    });
+  }
+
+  private watchApi(api: MetaflowApi): void {
+    const restApi = api.restApi;
+    const errorRate = new cloudwatch.MathExpression({
+      expression: '100 * errors / requests',
+      usingMetrics: { errors: restApi.metricServerError({ period: FIVE_MINUTES }), requests: restApi.metricCount({ period: FIVE_MINUTES }) },
+      label: '5xx responses (%)',
+      period: FIVE_MINUTES,
+    });
+    this.alarm('ApiServerErrors', errorRate, {
+      threshold: this.options.apiServerErrorPercentThreshold ?? 5,
+      evaluationPeriods: 1,
+      alarmDescription: 'Many public API requests fail with 5xx: the metadata service or its database is failing',
+    });
+    const latency = this.options.apiLatencyThreshold ?? Duration.seconds(5);
+    this.alarm('ApiLatency', restApi.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }), {
+      threshold: latency.toMilliseconds(),
+      evaluationPeriods: 5,
+      alarmDescription: `The public API's p99 latency has stayed above ${latency.toHumanString()} for 5 minutes`,
+    });
+  }
+
+  private notifyJobFailures(batch: MetaflowBatch): events.Rule {
+    const rule = new events.Rule(this, 'JobFailures', {
+      description: 'Failed AWS Batch jobs on the Metaflow platform\'s queues',
+      eventPattern: {
+        source: ['aws.batch'],
+        detailType: ['Batch Job State Change'],
+        detail: { status: ['FAILED'], jobQueue: batch.jobQueues.map((queue) => queue.jobQueueArn) },
+      },
+    });
+    rule.addTarget(new targets.SnsTopic(this.topic, {
+      message: events.RuleTargetInput.fromText(
+        `Metaflow Batch job ${events.EventField.fromPath('$.detail.jobName')} failed: ${events.EventField.fromPath('$.detail.statusReason')} `
+        + `(queue ${events.EventField.fromPath('$.detail.jobQueue')}, job ${events.EventField.fromPath('$.detail.jobId')})`),
+    }));
+    return rule;
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, props: Omit<cloudwatch.CreateAlarmOptions, 'metric'>): void {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...props,
+      metric,
+    });
+    const notify = new cloudwatchActions.SnsAction(this.topic);
+    alarm.addAlarmAction(notify);
+    alarm.addOkAction(notify);
+    this.alarms.push(alarm);
+  }
+}
