@@ -29,6 +29,11 @@ describe('README', () => {
     ['why no SSE setting is emitted', 'METAFLOW_S3_SERVER_SIDE_ENCRYPTION'],
     ['what a 429 does to the client', 'a 429 from throttling fails its call'],
     ['the security model', '[SECURITY.md](SECURITY.md)'],
+    ['mounting the shared file system', '@batch(efs_volumes='],
+    ['reading secrets in a step', '@secrets(sources='],
+    ['what monitoring costs', 'about $4 a month'],
+    ['how an upgrade proceeds', 'An upgrade is one `cdk deploy`'],
+    ['the known-good release combinations', '| `V2_5_1` (= `LATEST` today) |'],
   ])('explains %s', (_topic, text) => {
     expect(readme).toContain(text);
   });
