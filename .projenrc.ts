@@ -55,8 +55,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
   },
 
-  gitignore: ['/cdk.out', '/.venv', '/.tmp', '__pycache__', '.pytest_cache'],
+  gitignore: ['/cdk.out', '/.venv', '/.venv-flow', '/.tmp', '__pycache__', '.pytest_cache'],
 });
+// integ-runner verifies snapshots from their templates; the bundled assets (2 MiB each) stay out of the repository.
+// Added after construction, so that it follows projen's own `!/test/`.
+project.gitignore.addPatterns('/test/*.snapshot/asset.*');
 
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '*.snapshot/']) {
   project.addPackageIgnore(pattern);
@@ -133,9 +136,16 @@ project.addTask('integ:update', {
 project.addTask('integ:deploy', {
   description: 'Deploy every integration test to AWS, run its assertions, destroy it and update the snapshots (needs credentials)',
   env: integEnv,
-  exec: 'integ-runner --language typescript --directory test --update-on-failed',
+  // One region (AWS_REGION, else us-east-1), so quotas and leftovers are where the user looks.
+  exec: 'integ-runner --language typescript --directory test --update-on-failed --parallel-regions ${AWS_REGION:-us-east-1}',
 });
 project.testTask.spawn(integ);
+
+// The flow the integ tests run on Batch, run here with local metadata and datastore, then read back.
+const flowTest = project.addTask('test:flow', {
+  description: 'Run the integration tests\' Metaflow flow locally (pip install metaflow) and read the run back',
+  exec: 'bash test/integ/flows/run-locally.sh',
+});
 
 project.addTask('check', {
   description: 'Everything CI runs: build (compile, lint, unit tests, API.md, npm package), Python package, cfn-lint, checkov, Python tests',
@@ -145,6 +155,7 @@ project.addTask('check', {
     { spawn: cfnLint.name },
     { spawn: checkov.name },
     { spawn: pythonTest.name },
+    { spawn: flowTest.name },
   ],
 });
 

@@ -515,7 +515,8 @@ function validatePlatformProps(props: MetaflowPlatformProps): void {
     // An adopted VPC can be checked now, so its placement problems join the others.
     networkPlacementOf(props.network.vpc, props.network, true, network);
   }
-  validateDatastoreOptions(props.datastore ?? {}, errors.at('datastore'));
+  // The datastore inherits the platform's removal policy, as the constructor passes it on.
+  validateDatastoreOptions({ removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore }, errors.at('datastore'));
   validateBatchOptions({
     computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
     jobQueues: props.batch?.jobQueues ?? [],

@@ -1,23 +1,24 @@
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { MetaflowPlatform } from '../src';
+import { PlatformChecks } from './integ/platform-checks';
 
 /*
- * The default platform, except that it is removable: data is retained by default, and a test
- * deployment must leave nothing behind. Offline, `integ-runner` checks the committed snapshot;
- * with AWS credentials, `npx projen integ:deploy` deploys it, waits until the metadata service
- * runs (which needs the database and the schema migration), then destroys it.
+ * The default platform, made removable (data is retained by default; a test run must leave nothing
+ * behind). With credentials, `npx projen integ:deploy` deploys it, pings the public API with and
+ * without the key, runs a real flow on Batch and reads it back through the API, schedules the flow
+ * on Step Functions as a user would, checks the stored configuration, then destroys it.
  */
 const app = new App();
 const stack = new Stack(app, 'MetaflowIntegDefault');
-const platform = new MetaflowPlatform(stack, 'Metaflow', { removalPolicy: RemovalPolicy.DESTROY });
+const platform = new MetaflowPlatform(stack, 'Metaflow', {
+  removalPolicy: RemovalPolicy.DESTROY,
+  datastore: { autoDeleteObjects: true },
+});
 
 const integ = new IntegTest(app, 'MetaflowDefaultPlatform', { testCases: [stack] });
-
-integ.assertions
-  .awsApiCall('ECS', 'describeServices', {
-    cluster: platform.metadata!.cluster.clusterArn,
-    services: [platform.metadata!.service.serviceArn],
-  })
-  .expect(ExpectedResult.objectLike({ services: [{ runningCount: 1 }] }))
-  .waitForAssertions();
+const checks = new PlatformChecks(stack, 'IntegChecks', platform, integ);
+checks.pingPublicApi();
+checks.readRunsThroughPublicApi(checks.runFlowOnBatch());
+checks.runFlowOnStepFunctions();
+checks.storedConfigHasEveryKey();

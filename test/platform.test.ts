@@ -249,3 +249,11 @@ describe('cost-allocation tags', () => {
     expect(untagged.config.valueOf('METAFLOW_BATCH_DEFAULT_TAGS')).toBeUndefined();
   });
 });
+
+describe('platform-wide removal policy', () => {
+  test('datastore.autoDeleteObjects is accepted when the platform is destroyed with its stack', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY, datastore: { autoDeleteObjects: true } });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+  });
+});
