@@ -18,12 +18,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.16.0',
+  // Node 22 and 24 are the maintained LTS lines; .ci/run fetches 24 from the npm registry on older machines.
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '24.x',
   github: true,
 
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
-  // jsii 6.0 compiles with TypeScript 6.0 and supports Node >= 20.16.
+  // jsii 6.0 compiles with TypeScript 6.0.
   jsiiVersion: '~6.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
 
@@ -55,20 +57,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
   },
 
-  gitignore: ['/cdk.out', '/.venv', '/.venv-flow', '/.tmp', '__pycache__', '.pytest_cache'],
+  gitignore: ['/cdk.out', '/.venv', '/.venv-flow', '/.node', '/.tmp', '__pycache__', '.pytest_cache'],
 });
 // integ-runner verifies snapshots from their templates; the bundled assets (2 MiB each) stay out of the repository.
 // Added after construction, so that it follows projen's own `!/test/`.
 project.gitignore.addPatterns('/test/*.snapshot/asset.*');
 
-for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '*.snapshot/']) {
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '/.venv-flow/', '/.node/', '/rosetta/', '*.snapshot/']) {
   project.addPackageIgnore(pattern);
 }
 
-const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
-for (const [key, value] of Object.entries(env)) {
-  project.tasks.addEnvironment(key, value);
-}
 
 // ts-jest only transpiles; type-check tests and examples explicitly.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });

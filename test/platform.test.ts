@@ -257,3 +257,8 @@ describe('platform-wide removal policy', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
   });
 });
+
+test('tag keys with underscores are the user\'s own names, not snake_case props', () => {
+  const { platform } = build({ tags: { cost_center: 'ml' } });
+  expect(JSON.parse(platform.config.valueOf('METAFLOW_BATCH_DEFAULT_TAGS')!)).toEqual({ cost_center: 'ml' });
+});

@@ -14,7 +14,18 @@ export interface MetaflowConfigProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Prefix of the fixed logical ids of the outputs `<prefix>ConfigureCommand`, `<prefix>ConfigSecretArn`
+   * and `<prefix>ConfigJson`, so scripts find them by name (`cdk deploy` prints `<stack>.<prefix>ConfigureCommand`).
+   * Two configurations in one stack need different prefixes.
+   *
+   * @default 'Metaflow'
+   */
+  readonly outputIdPrefix?: string;
 }
+
+const CONFIG_FILE = '~/.metaflowconfig/config.json';
 
 /**
  * The Metaflow client configuration a platform provides: a map of `METAFLOW_*` keys to values,
@@ -27,8 +38,13 @@ export class MetaflowConfig extends Construct {
   public readonly jsonOutput: CfnOutput;
   /** The secret holding the complete configuration JSON, ready for the Metaflow client. */
   public readonly secret: secretsmanager.Secret;
-  /** The output holding the command that writes the stored configuration to `~/.metaflowconfig/config.json`. */
-  public readonly importCommandOutput: CfnOutput;
+  /**
+   * The output `<prefix>ConfigureCommand`: the command that writes the stored configuration to
+   * `~/.metaflowconfig/config.json`, first copying an existing file to `config.json.<time>.bak`.
+   */
+  public readonly configureCommandOutput: CfnOutput;
+  /** The output `<prefix>ConfigSecretArn`: the ARN of the stored configuration secret. */
+  public readonly secretArnOutput: CfnOutput;
 
   private readonly entries = new Map<string, string>();
   private readonly secretEntries = new Map<string, string>();
@@ -46,11 +62,23 @@ export class MetaflowConfig extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     acknowledgeRule(this.secret, 'SMG4', 'The stored configuration is rewritten from its sources on every deploy, so it follows a key rotated through apiKeyGeneration.');
-    this.importCommandOutput = new CfnOutput(this, 'ImportCommand', {
-      description: 'Writes the complete Metaflow client configuration to ~/.metaflowconfig/config.json',
-      value: `mkdir -p ~/.metaflowconfig && aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${this.secret.secretArn} `
-        + '--query SecretString --output text > ~/.metaflowconfig/config.json',
+    this.configureCommandOutput = new CfnOutput(this, 'ConfigureCommand', {
+      description: `Writes the complete Metaflow client configuration to ${CONFIG_FILE} (an existing file is kept as config.json.<time>.bak)`,
+      value: `mkdir -p ~/.metaflowconfig && f=${CONFIG_FILE} && { [ ! -e "$f" ] || cp "$f" "$f.$(date +%Y%m%d%H%M%S).bak"; } && `
+        + `aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${this.secret.secretArn} --query SecretString --output text > "$f"`,
     });
+    this.secretArnOutput = new CfnOutput(this, 'SecretArn', {
+      description: 'Secrets Manager secret holding the complete Metaflow client configuration, API key included',
+      value: this.secret.secretArn,
+    });
+    const prefix = props.outputIdPrefix ?? 'Metaflow';
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(prefix)) {
+      throw new Error(`Invalid MetaflowConfig props (1 problem(s)):\n  - outputIdPrefix: '${prefix}' is not a CloudFormation logical id prefix. `
+        + 'Fix: use letters and digits only, starting with a letter.');
+    }
+    this.configureCommandOutput.overrideLogicalId(`${prefix}ConfigureCommand`);
+    this.secretArnOutput.overrideLogicalId(`${prefix}ConfigSecretArn`);
+    this.jsonOutput.overrideLogicalId(`${prefix}ConfigJson`);
   }
 
   /**

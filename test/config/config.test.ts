@@ -1,6 +1,10 @@
+import { execFileSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MetaflowConfig } from '../../src';
+import { MetaflowConfig, MetaflowPlatform } from '../../src';
 
 describe('MetaflowConfig', () => {
   test('one output per key, described by the key, and the whole map as JSON', () => {
@@ -47,19 +51,49 @@ describe('MetaflowConfig', () => {
     expect(descriptions.some((description) => description.startsWith('METAFLOW_SERVICE_AUTH_KEY'))).toBe(false);
   });
 
-  test('outputs the one command that writes ~/.metaflowconfig/config.json', () => {
+  test('outputs the one command that writes ~/.metaflowconfig/config.json, keeping an existing file, under fixed ids', () => {
     const stack = new Stack(new App(), 'Test');
     const config = new MetaflowConfig(stack, 'Config', { removalPolicy: RemovalPolicy.DESTROY });
-    expect(stack.resolve(config.importCommandOutput.value)).toEqual({
+    const secretRef = { Ref: stack.getLogicalId(config.secret.node.defaultChild as any) };
+    expect(stack.resolve(config.configureCommandOutput.value)).toEqual({
       'Fn::Join': ['', [
-        'mkdir -p ~/.metaflowconfig && aws secretsmanager get-secret-value --region ',
+        'mkdir -p ~/.metaflowconfig && f=~/.metaflowconfig/config.json && { [ ! -e "$f" ] || cp "$f" "$f.$(date +%Y%m%d%H%M%S).bak"; } && '
+        + 'aws secretsmanager get-secret-value --region ',
         { Ref: 'AWS::Region' },
         ' --secret-id ',
-        { Ref: stack.getLogicalId(config.secret.node.defaultChild as any) },
-        ' --query SecretString --output text > ~/.metaflowconfig/config.json',
+        secretRef,
+        ' --query SecretString --output text > "$f"',
       ]],
     });
-    Template.fromStack(stack).hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    template.hasOutput('MetaflowConfigureCommand', {});
+    template.hasOutput('MetaflowConfigSecretArn', { Value: secretRef });
+    template.hasOutput('MetaflowConfigJson', {});
+  });
+
+  test('the configure command keeps an existing configuration and writes the new one', () => {
+    const stack = new Stack(new App(), 'Test');
+    const config = new MetaflowConfig(stack, 'Config');
+    // Run the command with a stand-in `aws` that prints a configuration, in a scratch HOME holding an old one.
+    const command = (stack.resolve(config.configureCommandOutput.value)['Fn::Join'][1] as unknown[])
+      .map((part) => (typeof part === 'string' ? part : 'X')).join('');
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    mkdirSync(join(home, '.metaflowconfig'));
+    writeFileSync(join(home, '.metaflowconfig', 'config.json'), '{"old":true}');
+    mkdirSync(join(home, 'bin'));
+    writeFileSync(join(home, 'bin', 'aws'), '#!/bin/sh\necho \'{"new":true}\'\n', { mode: 0o755 });
+    execFileSync('bash', ['-c', command], { env: { HOME: home, PATH: `${join(home, 'bin')}:${process.env.PATH}` } });
+    const files = readdirSync(join(home, '.metaflowconfig')).sort();
+    expect(files).toEqual([expect.stringMatching(/^config\.json$/), expect.stringMatching(/^config\.json\.\d{14}\.bak$/)]);
+    expect(readFileSync(join(home, '.metaflowconfig', files[1]), 'utf8')).toBe('{"old":true}');
+    expect(readFileSync(join(home, '.metaflowconfig', 'config.json'), 'utf8')).toBe('{"new":true}\n');
+  });
+
+  test('a platform named otherwise prefixes the output ids with its id', () => {
+    const stack = new Stack(new App(), 'Test');
+    new MetaflowPlatform(stack, 'Vision-Team');
+    Template.fromStack(stack).hasOutput('VisionTeamConfigureCommand', {});
   });
 
   test('rejects keys that are not METAFLOW_* and keys set twice', () => {

@@ -187,8 +187,8 @@ describe('default example', () => {
   test('stores the complete configuration in a secret and outputs the command that fetches it', () => {
     const secret = template.findResources('AWS::SecretsManager::Secret').MetaflowConfigStoredConfig3347C682 as any;
     expect(JSON.stringify(secret.Properties.SecretString)).toContain('METAFLOW_SERVICE_AUTH_KEY');
-    const outputs = Object.values(template.findOutputs('*')) as Array<{ Description: string }>;
-    expect(outputs.filter((output) => output.Description.startsWith('Writes the complete Metaflow client configuration'))).toHaveLength(1);
+    template.hasOutput('MetaflowConfigureCommand', { Description: Match.stringLikeRegexp('^Writes the complete Metaflow client configuration') });
+    template.hasOutput('MetaflowConfigSecretArn', { Value: { Ref: 'MetaflowConfigStoredConfig3347C682' } });
   });
 });
 

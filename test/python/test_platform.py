@@ -289,3 +289,15 @@ def test_day_two_options_from_python():
     for role in template.find_resources("AWS::IAM::Role").values():
         assert role["Properties"]["Path"] == "/metaflow/"
         assert role["Properties"]["PermissionsBoundary"] == "arn:aws:iam::111122223333:policy/Boundary"
+
+
+def test_a_dict_with_snake_case_keys_is_refused_with_the_struct_to_use():
+    stack = cdk.Stack(cdk.App(), "PythonDict")
+    try:
+        mf.MetaflowPlatform(stack, "Metaflow", batch={"compute_environments": [{"name": "cpu", "max_vcpus": 96}]})
+    except Exception as error:  # jsii raises the JavaScript error as a Python exception
+        message = str(error)
+    else:
+        raise AssertionError("a dict with snake_case keys was accepted")
+    assert "batch.compute_environments: is not a prop (the prop is computeEnvironments)" in message, message
+    assert "MetaflowComputeEnvironmentOptions(max_vcpus=96)" in message, message
