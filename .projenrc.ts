@@ -46,12 +46,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   tsconfigDev: {
-    include: ['examples/**/*.ts', '.projenrc.ts'],
+    include: ['examples/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples'],
+    devdirs: ['test', 'examples', 'scripts'],
     // One project for every linted file: tsconfig.dev.json covers src, test and examples.
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
@@ -68,10 +68,15 @@ for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/'
 }
 
 
+// Every TypeScript snippet of the README must compile (fixtures in rosetta/); the tablet it writes is what
+// jsii-pacmak uses to give the PyPI description Python instead of TypeScript.
+project.postCompileTask.exec('jsii-rosetta extract --strict');
+project.gitignore.addPatterns('.jsii.tabl.json');
+
 // ts-jest only transpiles; type-check tests and examples explicitly.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });
 
-const examples = ['default', 'bring-your-own', 'full', 'with-ui', 'team', 'private'];
+const examples = ['default', 'bring-your-own', 'full', 'with-ui', 'team', 'private', 'parts'];
 const venv = '.venv';
 const python = `${venv}/bin/python`;
 
@@ -138,6 +143,11 @@ project.addTask('integ:deploy', {
   exec: 'integ-runner --language typescript --directory test --update-on-failed --parallel-regions ${AWS_REGION:-us-east-1}',
 });
 project.testTask.spawn(integ);
+
+project.addTask('docs:options', {
+  description: 'Rewrite the option reference in README.md from the jsii assembly (a unit test fails when it is out of date)',
+  exec: 'ts-node --transpile-only scripts/options-reference.ts',
+});
 
 // The flow the integ tests run on Batch, run here with local metadata and datastore, then read back.
 const flowTest = project.addTask('test:flow', {

@@ -31,7 +31,6 @@ import { StepFunctionsIntegration } from './orchestration/step-functions-integra
 import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
 import { PropErrors } from './private/prop-errors';
 import { validateResourceTags } from './private/resource-tags';
-import { checkNoSnakeCaseKeys } from './private/snake-case-keys';
 import { grantSecretsUnderPrefix } from './secrets/secret-grants';
 import { StepSecrets } from './secrets/step-secrets';
 import { validateStepSecretsOptions } from './secrets/step-secrets-validation';
@@ -507,7 +506,6 @@ function serviceUrlDescription(ownService: boolean, publicApi: boolean): string 
 /** Checks the props of every part at once, so that one error names every problem with its full prop path. */
 function validatePlatformProps(props: MetaflowPlatformProps): void {
   const errors = PropErrors.for('MetaflowPlatform');
-  checkNoSnakeCaseKeys(props, errors);
   for (const [prop, value] of [['metadata', props.metadata], ['api', props.api], ['ui', props.ui]] as const) {
     errors.check(!props.metadataService || value === undefined, prop, 'is set but metadataService is given, so the platform runs no metadata service of its own',
       `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { loadAssembly, renderOptionsReference, withReference } from '../scripts/options-reference';
 
 const read = (file: string) => readFileSync(join(__dirname, '..', file), 'utf8');
 
@@ -36,5 +37,29 @@ describe('README', () => {
     ['the known-good release combinations', '| `V2_5_1` (= `LATEST` today) |'],
   ])('explains %s', (_topic, text) => {
     expect(readme).toContain(text);
+  });
+});
+
+describe('README reference', () => {
+  const readme = read('README.md');
+
+  test('the option reference matches the API (run `npx projen docs:options` after changing props)', () => {
+    expect(withReference(readme, renderOptionsReference(loadAssembly()))).toEqual(readme);
+  });
+
+  test('lists every METAFLOW_* key the platform can output, at least 15', () => {
+    const documented = [...readme.matchAll(/^\| `(METAFLOW_[A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
+    expect(documented.length).toBeGreaterThanOrEqual(15);
+    const keysInSource = [...new Set(['src/platform.ts', 'src/config/config.ts']
+      .flatMap((file) => [...read(file).matchAll(/config\.add(?:Secret)?\('(METAFLOW_[A-Z0-9_]+)'/g)].map((match) => match[1])))];
+    expect(keysInSource.length).toBeGreaterThanOrEqual(15);
+    expect(keysInSource.filter((key) => !documented.includes(key))).toEqual([]);
+  });
+
+  test('has the architecture diagram, prerequisites, troubleshooting and the parts used alone', () => {
+    for (const text of ['```mermaid', '## Prerequisites', 'cdk bootstrap', '## Troubleshooting', '## Using the parts alone',
+      'MetaflowConfigureCommand', '## Data retention and clean-up', 'Jobs stay RUNNABLE']) {
+      expect(readme).toContain(text);
+    }
   });
 });

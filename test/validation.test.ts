@@ -328,11 +328,6 @@ const cases: Array<[string, Build, string, string]> = [
     });
   }, 'timeout', 'use at most Duration.minutes(13)'],
 
-  // Python dicts with snake_case keys, as jsii passes them through
-  ['a Python dict with a snake_case key for a struct', platform({ batch: { computeEnvironments: [{ name: 'cpu', max_vcpus: 96 } as any] } }),
-    'batch.computeEnvironments[0].max_vcpus', 'pass the struct class with keyword arguments'],
-  ['a snake_case top-level prop', platform({ log_retention: 7 } as any), 'log_retention', 'pass the struct class with keyword arguments'],
-
   // day-2 options
   ['a tag key with the reserved aws: prefix', platform({ tags: { 'aws:team': 'vision' } }), "tags['aws:team']", 'choose a key and value that do not start with aws:'],
   ['a tag key with a character Batch rejects', platform({ tags: { 'team#1': 'vision' } }), "tags['team#1']", 'use 1 to 128 letters, digits, spaces and _.:/=+-@'],
