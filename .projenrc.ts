@@ -29,10 +29,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
 
+  // Releases publish with OIDC trusted publishing: no long-lived npm or PyPI token in the repository's secrets.
+  // Configure the trusted publisher (this repository, workflow release.yml) on npmjs.com and pypi.org first.
+  npmTrustedPublishing: true,
   publishToPypi: {
     distName: 'cdk-metaflow-platform',
     module: 'cdk_metaflow_platform',
+    trustedPublishing: true,
   },
+  // publib publishes the packages; pinned so a new publib cannot change a release unreviewed.
+  jsiiReleaseVersion: '0.2.1061',
+  // The GitHub build and release workflows run what `npx projen check` runs beyond `build`.
+  postBuildSteps: [{
+    name: 'API compatibility, Python package, cfn-lint, checkov, Python binding and flow tests',
+    run: 'npx projen api:compat && npx projen package:python && npx projen lint:cfn && npx projen lint:checkov && npx projen test:python && npx projen test:flow',
+  }],
 
   // integ-runner 2.197.10 is the newest; it reads cloud-assembly schema 53 (aws-cdk-lib 2.245-2.257).
   devDeps: ['cdk-nag@^3.0.2', 'ts-node@^10', '@aws-cdk/integ-runner@2.197.10', '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0'],
@@ -63,7 +74,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Added after construction, so that it follows projen's own `!/test/`.
 project.gitignore.addPatterns('/test/*.snapshot/asset.*');
 
-for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '/.venv-flow/', '/.node/', '/rosetta/', '*.snapshot/']) {
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '/.venv-flow/', '/.node/', '/rosetta/', '/api/', '*.snapshot/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -155,10 +166,21 @@ const flowTest = project.addTask('test:flow', {
   exec: 'bash test/integ/flows/run-locally.sh',
 });
 
+// jsii-diff: breaking API changes fail the check. Re-record the baseline only for a deliberate break before 1.0.
+const apiCompat = project.addTask('api:compat', {
+  description: 'Fail on breaking API changes against the last npm release, or api/baseline until there is one',
+  exec: 'bash scripts/api-compat.sh',
+});
+project.addTask('api:baseline', {
+  description: 'Record the current API as the compatibility baseline (api/baseline/.jsii)',
+  exec: 'cp .jsii api/baseline/.jsii',
+});
+
 project.addTask('check', {
   description: 'Everything CI runs: build (compile, lint, unit tests, API.md, npm package), Python package, cfn-lint, checkov, Python tests',
   steps: [
     { spawn: 'build' },
+    { spawn: apiCompat.name },
     { spawn: 'package:python' },
     { spawn: cfnLint.name },
     { spawn: checkov.name },
