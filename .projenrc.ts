@@ -83,6 +83,8 @@ for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/'
 // jsii-pacmak uses to give the PyPI description Python instead of TypeScript.
 project.postCompileTask.exec('jsii-rosetta extract --strict');
 project.gitignore.addPatterns('.jsii.tabl.json');
+// The recorded API baseline is an assembly file that must be committed (projen ignores .jsii elsewhere).
+project.gitignore.addPatterns('!/api/baseline/.jsii');
 
 // ts-jest only transpiles; type-check tests and examples explicitly.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });

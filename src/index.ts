@@ -1,4 +1,5 @@
 export * from './platform';
+export * from './platform-props';
 export * from './network/network';
 export * from './datastore/datastore';
 export * from './compute/compute-environment-options';

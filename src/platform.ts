@@ -1,194 +1,29 @@
-import { Aws, aws_iam as iam, aws_logs as logs, aws_secretsmanager as secretsmanager, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, aws_iam as iam, aws_secretsmanager as secretsmanager, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { applyRoleGuardrails, validateRoleOptions } from './access/role-guardrails';
-import { MetaflowRoleOptions } from './access/role-options';
+import { applyRoleGuardrails } from './access/role-guardrails';
 import { MetaflowUserAccess, MetaflowUserAccessOptions } from './access/user-access';
-import { validateUserAccessOptions } from './access/user-access-props-validation';
-import { MetaflowBatch, MetaflowBatchOptions } from './compute/batch';
-import { validateBatchOptions } from './compute/batch-props-validation';
+import { MetaflowBatch } from './compute/batch';
 import { MetaflowConfig } from './config/config';
-import { MetaflowDatastore, MetaflowDatastoreOptions } from './datastore/datastore';
-import { validateDatastoreOptions } from './datastore/datastore-props-validation';
+import { MetaflowDatastore } from './datastore/datastore';
 import { MetaflowApi } from './metadata/api';
-import { validateApiOptions } from './metadata/api-props-validation';
-import { MetaflowMetadataService, MetaflowMetadataServiceOptions } from './metadata/metadata-service';
-import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
+import { MetaflowMetadataService } from './metadata/metadata-service';
 import { IMetaflowMetadataService } from './metadata/metadata-service-reference';
-import { MetaflowRelease } from './metadata/metaflow-release';
 import { OwnMetadataService } from './metadata/own-metadata-service';
 import { PublicApi } from './metadata/public-api';
 import { MetaflowMonitoring } from './monitoring/monitoring';
 import { MetaflowMonitoringOptions } from './monitoring/monitoring-options';
-import { validateMonitoringOptions } from './monitoring/monitoring-props-validation';
-import { MetaflowNetwork, MetaflowNetworkOptions } from './network/network';
-import { validateNetworkOptions } from './network/network-props-validation';
-import { networkPlacementOf } from './network/subnet-placement';
+import { MetaflowNetwork } from './network/network';
 import { MetaflowNotebook } from './notebook/notebook';
 import { MetaflowNotebookOptions } from './notebook/notebook-options';
-import { validateNotebookOptions } from './notebook/notebook-props-validation';
 import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
-import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
-import { PropErrors } from './private/prop-errors';
-import { validateResourceTags } from './private/resource-tags';
+import { MetaflowPlatformProps } from './platform-props';
+import { validatePlatformProps } from './platform-props-validation';
 import { grantSecretsUnderPrefix } from './secrets/secret-grants';
 import { StepSecrets } from './secrets/step-secrets';
-import { validateStepSecretsOptions } from './secrets/step-secrets-validation';
 import { MetaflowSharedStorage, MetaflowSharedStorageOptions } from './storage/shared-storage';
 import { MetaflowUi } from './ui/ui';
 import { MetaflowUiOptions } from './ui/ui-options';
-import { validateUiOptions } from './ui/ui-props-validation';
-
-/**
- * Props of `MetaflowPlatform`. Every prop is optional: `new MetaflowPlatform(this, 'Metaflow')`
- * deploys a complete platform that costs next to nothing while idle. Each part's options are nested
- * under the part's name.
- */
-export interface MetaflowPlatformProps {
-  /**
-   * The network: a new VPC (NAT gateways, zones, CIDR) or an existing one (`network.vpc`), subnet
-   * placement, the S3 endpoint, flow logs.
-   *
-   * @default - a new VPC over 2 Availability Zones with public and isolated subnets and no NAT gateway
-   */
-  readonly network?: MetaflowNetworkOptions;
-
-  /**
-   * The datastore: a new bucket (KMS key, versioning, removal policy) or an existing one
-   * (`datastore.bucket`), and the key prefixes.
-   *
-   * @default - a new encrypted, TLS-only bucket that is retained when the stack is deleted
-   */
-  readonly datastore?: MetaflowDatastoreOptions;
-
-  /**
-   * AWS Batch: compute environments (each with its own job queue unless it opts out), combined
-   * queues, the default queue, and the retention of the shared job log group.
-   *
-   * @default - one EC2 on-demand environment named 'cpu' scaling from 0 to 64 vCPUs
-   */
-  readonly batch?: MetaflowBatchOptions;
-
-  /**
-   * A metadata service that exists already, for example one a shared platform runs for several
-   * teams (`sharedPlatform.metadataService`, or `MetaflowMetadataService.fromAttributes`). The
-   * platform then creates no database, metadata service, load balancer or API, and records its runs
-   * there; `metadata`, `api` and `ui` must be left unset.
-   *
-   * @default - the platform runs its own metadata service
-   */
-  readonly metadataService?: IMetaflowMetadataService;
-
-  /**
-   * The metadata service and its PostgreSQL database: image, size, task count, auto scaling,
-   * database SSL, database class and storage.
-   *
-   * @default - see `MetaflowMetadataServiceOptions`
-   */
-  readonly metadata?: MetaflowMetadataServiceOptions;
-
-  /**
-   * The metadata service's public API (API key and its rotation, allowed CIDR ranges, throttling),
-   * or none: `PublicApi.disabled()` keeps the platform private, and clients use the internal URL.
-   *
-   * @default PublicApi.enabled()
-   */
-  readonly api?: PublicApi;
-
-  /**
-   * What `metaflow step-functions create` needs (state table, roles, log group), or nothing.
-   *
-   * @default StepFunctionsIntegration.enabled()
-   */
-  readonly stepFunctions?: StepFunctionsIntegration;
-
-  /**
-   * The Metaflow UI behind a load balancer with HTTPS and a login. Absent means no UI and no UI
-   * resources at all.
-   *
-   * @default - no UI
-   */
-  readonly ui?: MetaflowUiOptions;
-
-  /**
-   * A SageMaker notebook preconfigured for the platform: the client configuration is written at
-   * start (the API key read from the stored configuration then), Metaflow installed, and the
-   * notebook's role may do what a Metaflow user may. Absent means no notebook.
-   *
-   * @default - no notebook
-   */
-  readonly notebook?: MetaflowNotebookOptions;
-
-  /**
-   * The people who use the platform: the managed policy for their client is always created (attach
-   * it with `grantClient`); a role they assume is created when `users.roleAssumableBy` is set.
-   *
-   * @default - the policy only, no role
-   */
-  readonly users?: MetaflowUserAccessOptions;
-
-  /**
-   * What happens to stateful resources (bucket, state table, database, secrets) when they leave
-   * the stack. A part's own `removalPolicy` option takes precedence.
-   *
-   * @default - RemovalPolicy.RETAIN; the database takes a final snapshot (RemovalPolicy.SNAPSHOT)
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * How long the platform's log groups keep logs. A part's own retention option takes precedence.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * The Metaflow service release: the metadata service, schema migration and UI images, pinned together.
-   * `metadata.image` and `ui.image` override it for one part.
-   *
-   * @default MetaflowRelease.LATEST (today `MetaflowRelease.V2_5_1`: metadata service v2.5.1 with UI v1.3.13)
-   */
-  readonly release?: MetaflowRelease;
-
-  /**
-   * Cost-allocation tags for every resource the platform creates and for every Batch job Metaflow
-   * submits (`METAFLOW_BATCH_DEFAULT_TAGS`). `Tags.of(platform)` tags the resources too, but not the jobs.
-   *
-   * @default - no tags; Batch jobs still carry Metaflow's own (flow, run, step, user)
-   */
-  readonly tags?: { [key: string]: string };
-
-  /**
-   * Secrets for steps (`@secrets`): AWS Secrets Manager secrets under a name prefix that the job
-   * role, the user policy and the notebook may read, or none.
-   *
-   * @default StepSecrets.awsSecretsManager() (prefix 'metaflow/<stack name>/')
-   */
-  readonly secrets?: StepSecrets;
-
-  /**
-   * An EFS file system Batch jobs mount with `@batch(efs_volumes=...)`, for more disk than an
-   * instance has or files that steps share. Absent means none.
-   *
-   * @default - no shared file system
-   */
-  readonly sharedStorage?: MetaflowSharedStorageOptions;
-
-  /**
-   * CloudWatch alarms on the metadata service, database, API and UI, notifications of failed Batch
-   * jobs, and a dashboard (about $4 a month). Absent means none.
-   *
-   * @default - no alarms and no dashboard
-   */
-  readonly monitoring?: MetaflowMonitoringOptions;
-
-  /**
-   * A permissions boundary, path and name prefix for every role the platform creates.
-   *
-   * @default - no boundary, path '/', names generated by CloudFormation
-   */
-  readonly roles?: MetaflowRoleOptions;
-}
 
 /**
  * A complete Metaflow platform on AWS: network, S3 datastore, metadata service and API, AWS Batch,
@@ -237,67 +72,69 @@ export class MetaflowPlatform extends Construct {
       removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy,
       ...props.datastore,
     });
-    if (props.metadataService) {
-      this.metadataService = props.metadataService;
-    } else {
-      this.metadata = new MetaflowMetadataService(this, 'Metadata', {
-        logRetention: props.logRetention,
-        ...props.metadata,
-        database: { removalPolicy: props.removalPolicy, ...props.metadata?.database },
-        vpc: this.network.vpc,
-        serviceSubnets: this.network.computeSubnets,
-        databaseSubnets: this.network.databaseSubnets,
-        assignPublicIp: this.network.computeSubnetsArePublic,
-        release: props.release,
-      });
-      this.api = this.createApi(props, this.metadata);
-      this.metadataService = new OwnMetadataService(this.metadata, this.api);
-    }
-    this.batch = new MetaflowBatch(this, 'Batch', {
+    this.metadata = props.metadataService ? undefined : this.createMetadata(props);
+    this.api = this.metadata && this.createApi(props, this.metadata);
+    this.metadataService = props.metadataService ?? new OwnMetadataService(this.metadata!, this.api);
+    this.batch = this.createBatch(props);
+    this.stepFunctions = this.createStepFunctions(props);
+    this.ui = props.ui && this.metadata && this.createUi(props, props.ui, this.metadata);
+    this.sharedStorage = props.sharedStorage && this.createSharedStorage(props, props.sharedStorage);
+
+    this.config = this.createConfig(id, props);
+    this.users = this.createUserAccess(props.users ?? {});
+    this.secretsNamePrefix = this.provideStepSecrets(props.secrets ?? StepSecrets.awsSecretsManager());
+    this.notebook = props.notebook && this.createNotebook(props.notebook);
+    this.monitoring = props.monitoring && this.createMonitoring(props.monitoring);
+  }
+
+  private createMetadata(props: MetaflowPlatformProps): MetaflowMetadataService {
+    return new MetaflowMetadataService(this, 'Metadata', {
+      logRetention: props.logRetention,
+      ...props.metadata,
+      database: { removalPolicy: props.removalPolicy, ...props.metadata?.database },
+      vpc: this.network.vpc,
+      serviceSubnets: this.network.computeSubnets,
+      databaseSubnets: this.network.databaseSubnets,
+      assignPublicIp: this.network.computeSubnetsArePublic,
+      release: props.release,
+    });
+  }
+
+  /** Batch in the compute subnets; its tasks use the datastore and reach the metadata service. */
+  private createBatch(props: MetaflowPlatformProps): MetaflowBatch {
+    const batch = new MetaflowBatch(this, 'Batch', {
       ...props.batch,
       vpc: this.network.vpc,
       vpcSubnets: this.network.computeSubnets,
     });
-    this.datastore.grantReadWrite(this.batch.jobRole);
-    this.metadataService.allowClientsFrom(this.batch.securityGroup);
+    this.datastore.grantReadWrite(batch.jobRole);
+    this.metadataService.allowClientsFrom(batch.securityGroup);
+    return batch;
+  }
 
+  private createStepFunctions(props: MetaflowPlatformProps): MetaflowStepFunctions | undefined {
     const stepFunctions = props.stepFunctions ?? StepFunctionsIntegration.enabled();
-    if (stepFunctions.isEnabled) {
-      this.stepFunctions = new MetaflowStepFunctions(this, 'StepFunctions', {
-        removalPolicy: props.removalPolicy,
-        logRetention: props.logRetention,
-        ...stepFunctions.options,
-        jobQueues: this.batch.jobQueues,
-      });
-      this.datastore.grantReadWrite(this.stepFunctions.stateMachineRole);
-      this.datastore.grantMultipartUploads(this.stepFunctions.stateMachineRole);
-      this.stepFunctions.grantTableAccess(this.batch.jobRole);
+    if (!stepFunctions.isEnabled) {
+      return undefined;
     }
+    const integration = new MetaflowStepFunctions(this, 'StepFunctions', {
+      removalPolicy: props.removalPolicy,
+      logRetention: props.logRetention,
+      ...stepFunctions.options,
+      jobQueues: this.batch.jobQueues,
+    });
+    this.datastore.grantReadWrite(integration.stateMachineRole);
+    this.datastore.grantMultipartUploads(integration.stateMachineRole);
+    integration.grantTableAccess(this.batch.jobRole);
+    return integration;
+  }
 
-    if (props.ui && this.metadata) {
-      this.ui = this.createUi(props, props.ui, this.metadata);
-    }
-
-    if (props.sharedStorage) {
-      this.sharedStorage = this.createSharedStorage(props, props.sharedStorage);
-    }
-
+  private createConfig(id: string, props: MetaflowPlatformProps): MetaflowConfig {
     // The outputs' fixed ids start with the platform's id ('Metaflow' gives MetaflowConfigureCommand).
-    this.config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy, outputIdPrefix: id.replace(/[^A-Za-z0-9]/g, '') || 'Metaflow' });
-    this.addConfig(props.tags ?? {});
+    const config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy, outputIdPrefix: id.replace(/[^A-Za-z0-9]/g, '') || 'Metaflow' });
+    this.addConfig(config, props.tags ?? {});
     this.addJobQueueOutputs();
-    this.users = this.createUserAccess(props.users ?? {});
-    const secrets = props.secrets ?? StepSecrets.awsSecretsManager();
-    if (secrets.isEnabled) {
-      this.secretsNamePrefix = secrets.options.namePrefix ?? `metaflow/${Stack.of(this).stackName}/`;
-      this.provideStepSecrets(this.secretsNamePrefix, secrets);
-    }
-    if (props.notebook) {
-      this.notebook = this.createNotebook(props.notebook);
-    }
-    if (props.monitoring) {
-      this.monitoring = this.createMonitoring(props.monitoring);
-    }
+    return config;
   }
 
   /** Tags every resource, and applies the role guardrails to every role (custom resources' too). */
@@ -309,7 +146,11 @@ export class MetaflowPlatform extends Construct {
   }
 
   /** The backend and region in the configuration; the job role and the user policy (so the notebook) read under the prefix. */
-  private provideStepSecrets(namePrefix: string, secrets: StepSecrets): void {
+  private provideStepSecrets(secrets: StepSecrets): string | undefined {
+    if (!secrets.isEnabled) {
+      return undefined;
+    }
+    const namePrefix = secrets.options.namePrefix ?? `metaflow/${Stack.of(this).stackName}/`;
     this.config.add('METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE', 'aws-secrets-manager', 'where @secrets reads secrets');
     this.config.add('METAFLOW_AWS_SECRETS_MANAGER_DEFAULT_REGION', Aws.REGION, 'region of the secrets @secrets reads');
     for (const grantee of [this.batch.jobRole, this.users]) {
@@ -319,6 +160,7 @@ export class MetaflowPlatform extends Construct {
       value: namePrefix,
       description: `Name prefix of the Secrets Manager secrets steps may read: @secrets(sources=['${namePrefix}<name>'])`,
     });
+    return namePrefix;
   }
 
   /**
@@ -358,8 +200,7 @@ export class MetaflowPlatform extends Construct {
     return monitoring;
   }
 
-  private addConfig(tags: { [key: string]: string }): void {
-    const config = this.config;
+  private addConfig(config: MetaflowConfig, tags: { [key: string]: string }): void {
     config.add('METAFLOW_DEFAULT_DATASTORE', 's3', 'Metaflow stores artifacts in S3');
     config.add('METAFLOW_DATASTORE_SYSROOT_S3', this.datastore.sysroot, 'S3 root of Metaflow artifacts and code packages');
     config.add('METAFLOW_DATATOOLS_S3ROOT', this.datastore.datatoolsRoot, 'S3 root of metaflow.S3');
@@ -501,44 +342,4 @@ function serviceUrlDescription(ownService: boolean, publicApi: boolean): string 
     return 'URL of the shared metadata service this platform records runs in';
   }
   return publicApi ? 'public URL of the metadata service (API Gateway)' : 'URL of the metadata service inside the VPC (the platform has no public API)';
-}
-
-/** Checks the props of every part at once, so that one error names every problem with its full prop path. */
-function validatePlatformProps(props: MetaflowPlatformProps): void {
-  const errors = PropErrors.for('MetaflowPlatform');
-  for (const [prop, value] of [['metadata', props.metadata], ['api', props.api], ['ui', props.ui]] as const) {
-    errors.check(!props.metadataService || value === undefined, prop, 'is set but metadataService is given, so the platform runs no metadata service of its own',
-      `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`);
-  }
-  const network = errors.at('network');
-  validateNetworkOptions(props.network ?? {}, network);
-  if (props.network?.vpc) {
-    // An adopted VPC can be checked now, so its placement problems join the others.
-    networkPlacementOf(props.network.vpc, props.network, true, network);
-  }
-  // The datastore inherits the platform's removal policy, as the constructor passes it on.
-  validateDatastoreOptions({ removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore }, errors.at('datastore'));
-  validateBatchOptions({
-    computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
-    jobQueues: props.batch?.jobQueues ?? [],
-    defaultJobQueue: props.batch?.defaultJobQueue,
-    imageRepository: props.batch?.imageRepository,
-  }, errors.at('batch'));
-  validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
-  validateApiOptions(props.api?.options ?? {}, errors.at('api'));
-  validateStepFunctionsOptions(props.stepFunctions?.options ?? {}, errors.at('stepFunctions'));
-  if (props.ui) {
-    validateUiOptions(props.ui, errors.at('ui'));
-  }
-  validateUserAccessOptions(props.users ?? {}, errors.at('users'));
-  if (props.notebook) {
-    validateNotebookOptions(props.notebook, errors.at('notebook'));
-  }
-  validateResourceTags(props.tags, errors.at('tags'));
-  validateStepSecretsOptions(props.secrets?.options ?? {}, errors.at('secrets'));
-  if (props.monitoring) {
-    validateMonitoringOptions(props.monitoring, errors.at('monitoring'));
-  }
-  validateRoleOptions(props.roles ?? {}, errors.at('roles'));
-  errors.throwIfAny();
 }

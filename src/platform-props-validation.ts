@@ -1,0 +1,56 @@
+import { validateRoleOptions } from './access/role-guardrails';
+import { validateUserAccessOptions } from './access/user-access-props-validation';
+import { validateBatchOptions } from './compute/batch-props-validation';
+import { validateDatastoreOptions } from './datastore/datastore-props-validation';
+import { validateApiOptions } from './metadata/api-props-validation';
+import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
+import { validateMonitoringOptions } from './monitoring/monitoring-props-validation';
+import { validateNetworkOptions } from './network/network-props-validation';
+import { networkPlacementOf } from './network/subnet-placement';
+import { validateNotebookOptions } from './notebook/notebook-props-validation';
+import { validateStepFunctionsOptions } from './orchestration/step-functions-props-validation';
+import { MetaflowPlatformProps } from './platform-props';
+import { PropErrors } from './private/prop-errors';
+import { validateResourceTags } from './private/resource-tags';
+import { validateStepSecretsOptions } from './secrets/step-secrets-validation';
+import { validateUiOptions } from './ui/ui-props-validation';
+
+/** Checks the props of every part at once, so that one error names every problem with its full prop path. */
+export function validatePlatformProps(props: MetaflowPlatformProps): void {
+  const errors = PropErrors.for('MetaflowPlatform');
+  for (const [prop, value] of [['metadata', props.metadata], ['api', props.api], ['ui', props.ui]] as const) {
+    errors.check(!props.metadataService || value === undefined, prop, 'is set but metadataService is given, so the platform runs no metadata service of its own',
+      `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`);
+  }
+  const network = errors.at('network');
+  validateNetworkOptions(props.network ?? {}, network);
+  if (props.network?.vpc) {
+    // An adopted VPC can be checked now, so its placement problems join the others.
+    networkPlacementOf(props.network.vpc, props.network, true, network);
+  }
+  // The datastore inherits the platform's removal policy, as the constructor passes it on.
+  validateDatastoreOptions({ removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore }, errors.at('datastore'));
+  validateBatchOptions({
+    computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
+    jobQueues: props.batch?.jobQueues ?? [],
+    defaultJobQueue: props.batch?.defaultJobQueue,
+    imageRepository: props.batch?.imageRepository,
+  }, errors.at('batch'));
+  validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
+  validateApiOptions(props.api?.options ?? {}, errors.at('api'));
+  validateStepFunctionsOptions(props.stepFunctions?.options ?? {}, errors.at('stepFunctions'));
+  if (props.ui) {
+    validateUiOptions(props.ui, errors.at('ui'));
+  }
+  validateUserAccessOptions(props.users ?? {}, errors.at('users'));
+  if (props.notebook) {
+    validateNotebookOptions(props.notebook, errors.at('notebook'));
+  }
+  validateResourceTags(props.tags, errors.at('tags'));
+  validateStepSecretsOptions(props.secrets?.options ?? {}, errors.at('secrets'));
+  if (props.monitoring) {
+    validateMonitoringOptions(props.monitoring, errors.at('monitoring'));
+  }
+  validateRoleOptions(props.roles ?? {}, errors.at('roles'));
+  errors.throwIfAny();
+}
