@@ -1,6 +1,7 @@
 import { validateRoleOptions } from './access/role-guardrails';
 import { validateUserAccessOptions } from './access/user-access-props-validation';
 import { validateBatchOptions } from './compute/batch-props-validation';
+import { MetaflowDatastoreOptions } from './datastore/datastore';
 import { validateDatastoreOptions } from './datastore/datastore-props-validation';
 import { validateApiOptions } from './metadata/api-props-validation';
 import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
@@ -28,8 +29,7 @@ export function validatePlatformProps(props: MetaflowPlatformProps): void {
     // An adopted VPC can be checked now, so its placement problems join the others.
     networkPlacementOf(props.network.vpc, props.network, true, network);
   }
-  // The datastore inherits the platform's removal policy, as the constructor passes it on.
-  validateDatastoreOptions({ removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore }, errors.at('datastore'));
+  validateDatastoreOptions(datastoreOptionsOf(props), errors.at('datastore'));
   validateBatchOptions({
     computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
     jobQueues: props.batch?.jobQueues ?? [],
@@ -53,4 +53,9 @@ export function validatePlatformProps(props: MetaflowPlatformProps): void {
   }
   validateRoleOptions(props.roles ?? {}, errors.at('roles'));
   errors.throwIfAny();
+}
+
+/** The datastore's options as the platform passes them: a bucket it creates inherits the platform's removal policy. */
+export function datastoreOptionsOf(props: MetaflowPlatformProps): MetaflowDatastoreOptions {
+  return { removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore };
 }

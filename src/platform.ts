@@ -18,7 +18,7 @@ import { MetaflowNotebookOptions } from './notebook/notebook-options';
 import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { MetaflowPlatformProps } from './platform-props';
-import { validatePlatformProps } from './platform-props-validation';
+import { datastoreOptionsOf, validatePlatformProps } from './platform-props-validation';
 import { grantSecretsUnderPrefix } from './secrets/secret-grants';
 import { StepSecrets } from './secrets/step-secrets';
 import { MetaflowSharedStorage, MetaflowSharedStorageOptions } from './storage/shared-storage';
@@ -68,10 +68,7 @@ export class MetaflowPlatform extends Construct {
       flowLogRetention: props.network?.flowLogs === false ? undefined : props.logRetention,
       ...props.network,
     });
-    this.datastore = new MetaflowDatastore(this, 'Datastore', {
-      removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy,
-      ...props.datastore,
-    });
+    this.datastore = new MetaflowDatastore(this, 'Datastore', datastoreOptionsOf(props));
     this.metadata = props.metadataService ? undefined : this.createMetadata(props);
     this.api = this.metadata && this.createApi(props, this.metadata);
     this.metadataService = props.metadataService ?? new OwnMetadataService(this.metadata!, this.api);

@@ -4,8 +4,8 @@ import {
 } from 'aws-cdk-lib';
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
-  MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration, MetaflowSharedStorage, PublicApi,
-  StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
+  MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration,
+  MetaflowSharedStorage, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
 
@@ -347,6 +347,8 @@ const cases: Array<[string, Build, string, string]> = [
     'monitoring.databaseConnectionsThreshold', 'use a number below the max_connections'],
   ['a zero latency threshold', platform({ monitoring: { alarmEmails: ['a@example.com'], apiLatencyThreshold: Duration.seconds(0) } }),
     'monitoring.apiLatencyThreshold', 'use Duration.seconds(5)'],
+  ['MetaflowConfig with an output id prefix CloudFormation rejects', (stack) => new MetaflowConfig(stack, 'Config', { outputIdPrefix: 'team-a' }),
+    'outputIdPrefix', 'use letters and digits only, starting with a letter'],
   ['MetaflowMonitoring alone without a topic', (stack) => new MetaflowMonitoring(stack, 'Monitoring', {}), 'alarmTopic', 'pass alarmTopic'],
   ['a role path without slashes', platform({ roles: { path: 'metaflow' } }), 'roles.path', "start and end it with '/'"],
   ['a role name prefix with a space', platform({ roles: { namePrefix: 'metaflow team' } }), 'roles.namePrefix', 'use letters, digits and +=,.@_- only'],

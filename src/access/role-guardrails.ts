@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, IAspect, Names, Token } from 'aws-cdk-lib';
+import { Aspects, aws_iam as iam, CfnResource, IAspect, Names, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { MetaflowRoleOptions } from './role-options';
 import { PropErrors } from '../private/prop-errors';
@@ -10,27 +10,28 @@ const UNIQUE_PART_MIN = 24;
 
 /** Applies the guardrails to every role in `scope`, including L1 roles of custom resource providers. */
 export function applyRoleGuardrails(scope: IConstruct, options: MetaflowRoleOptions): void {
-  if (options.path !== undefined || options.namePrefix !== undefined || options.permissionsBoundary !== undefined) {
-    Aspects.of(scope).add(new RoleGuardrails(options));
+  if (options.permissionsBoundary !== undefined) {
+    iam.PermissionsBoundary.of(scope).apply(options.permissionsBoundary);
+  }
+  if (options.path !== undefined || options.namePrefix !== undefined) {
+    Aspects.of(scope).add(new RoleNaming(options));
   }
 }
 
-class RoleGuardrails implements IAspect {
+/** Sets the path and the prefixed name of every role. */
+class RoleNaming implements IAspect {
   constructor(private readonly options: MetaflowRoleOptions) {}
 
   public visit(node: IConstruct): void {
     if (!(CfnResource.isCfnResource(node) && node.cfnResourceType === ROLE_TYPE)) {
       return;
     }
-    const { path, namePrefix, permissionsBoundary } = this.options;
+    const { path, namePrefix } = this.options;
     if (path !== undefined) {
       node.addPropertyOverride('Path', path);
     }
     if (namePrefix !== undefined) {
       node.addPropertyOverride('RoleName', `${namePrefix}${Names.uniqueResourceName(node, { maxLength: ROLE_NAME_MAX - namePrefix.length })}`);
-    }
-    if (permissionsBoundary !== undefined) {
-      node.addPropertyOverride('PermissionsBoundary', permissionsBoundary.managedPolicyArn);
     }
   }
 }

@@ -6,7 +6,7 @@ import { MetaflowComputeEnvironment } from './compute-environment';
 import { MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
 import { MetaflowImageRepositoryOptions } from './image-repository';
 import { computePlacementOf, warnIfAdoptedPublicCompute } from '../network/subnet-placement';
-import { acknowledgeManagedPolicy, acknowledgeWildcardResources } from '../private/nag';
+import { acknowledgeManagedPolicy, acknowledgeWildcardResources, skipCheckovChecks } from '../private/nag';
 import { PropErrors } from '../private/prop-errors';
 import { setSharedLogGroupRetention } from '../private/shared-log-group-retention';
 
@@ -234,9 +234,7 @@ export class MetaflowBatch extends Construct {
       ...((options.imageTagMutability ?? ecr.TagMutability.MUTABLE) === ecr.TagMutability.MUTABLE
         ? [{ id: 'CKV_AWS_51', comment: 'Mutable tags let a team move a default tag such as latest; imageTagMutability IMMUTABLE pins them.' }] : []),
     ];
-    if (skips.length > 0) {
-      (repository.node.defaultChild as ecr.CfnRepository).addMetadata('checkov', { skip: skips });
-    }
+    skipCheckovChecks(repository, skips);
     for (const role of [this.instanceRole, this.executionRole]) {
       if (role) {
         repository.grantPull(role);

@@ -1,6 +1,7 @@
 import { Aws, aws_secretsmanager as secretsmanager, CfnOutput, Lazy, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledgeRule } from '../private/nag';
+import { validateOrThrow } from '../private/prop-errors';
 
 const KEY = /^METAFLOW_[A-Z0-9_]+$/;
 
@@ -52,6 +53,11 @@ export class MetaflowConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowConfigProps = {}) {
     super(scope, id);
+    validateOrThrow('MetaflowConfig', props, (config, errors) => {
+      const prefix = config.outputIdPrefix;
+      errors.check(prefix === undefined || /^[A-Za-z][A-Za-z0-9]*$/.test(prefix), 'outputIdPrefix', `'${prefix}' is not a CloudFormation logical id prefix`,
+        'use letters and digits only, starting with a letter');
+    });
     this.jsonOutput = new CfnOutput(this, 'ConfigJson', {
       description: 'Metaflow client configuration without secret keys: save as ~/.metaflowconfig/config.json or use `metaflow configure import`',
       value: Lazy.string({ produce: () => this.toJson() }),
@@ -72,10 +78,6 @@ export class MetaflowConfig extends Construct {
       value: this.secret.secretArn,
     });
     const prefix = props.outputIdPrefix ?? 'Metaflow';
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(prefix)) {
-      throw new Error(`Invalid MetaflowConfig props (1 problem(s)):\n  - outputIdPrefix: '${prefix}' is not a CloudFormation logical id prefix. `
-        + 'Fix: use letters and digits only, starting with a letter.');
-    }
     this.configureCommandOutput.overrideLogicalId(`${prefix}ConfigureCommand`);
     this.secretArnOutput.overrideLogicalId(`${prefix}ConfigSecretArn`);
     this.jsonOutput.overrideLogicalId(`${prefix}ConfigJson`);

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { MetaflowMonitoringOptions } from './monitoring-options';
-import { PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -17,7 +17,7 @@ export function validateMonitoringOptions(props: MetaflowMonitoringOptions, erro
   errors.check(percent(props.databaseCpuPercentThreshold), 'databaseCpuPercentThreshold',
     `must be a percentage above 0 and at most 100, got ${props.databaseCpuPercentThreshold}`, 'use 80 for 80 %');
   const connections = props.databaseConnectionsThreshold;
-  errors.check(connections === undefined || Token.isUnresolved(connections) || (Number.isInteger(connections) && connections >= 1), 'databaseConnectionsThreshold',
+  errors.check(isIntegerInRange(connections, 1), 'databaseConnectionsThreshold',
     `must be a whole number >= 1, got ${connections}`, 'use a number below the max_connections of your database class');
   const latency = props.apiLatencyThreshold;
   errors.check(latency === undefined || latency.isUnresolved() || latency.toMilliseconds() > 0, 'apiLatencyThreshold', 'must be longer than zero',

@@ -9,7 +9,7 @@ import { MetaflowBatch } from '../compute/batch';
 import { MetaflowApi } from '../metadata/api';
 import { MetaflowDatabase } from '../metadata/database';
 import { MetaflowMetadataService } from '../metadata/metadata-service';
-import { acknowledgeRule } from '../private/nag';
+import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 import { MetaflowUi } from '../ui/ui';
 
@@ -100,7 +100,7 @@ export class MetaflowMonitoring extends Construct {
     const reason = 'Alarm and job failure notifications carry resource names only; the AWS managed SNS key would stop CloudWatch and EventBridge '
       + 'from publishing, and a customer key costs $1 a month: pass alarmTopic for an encrypted topic.';
     acknowledgeRule(topic, 'SNS2', reason);
-    (topic.node.defaultChild as sns.CfnTopic).addMetadata('checkov', { skip: [{ id: 'CKV_AWS_26', comment: reason }] });
+    skipCheckovChecks(topic, [{ id: 'CKV_AWS_26', comment: reason }]);
     return topic;
   }
 

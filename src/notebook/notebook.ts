@@ -7,7 +7,7 @@ import { MetaflowNotebookOptions } from './notebook-options';
 import { validateNotebookOptions } from './notebook-props-validation';
 import { IMetaflowMetadataService } from '../metadata/metadata-service-reference';
 import { selectsPublicSubnets } from '../network/subnet-placement';
-import { acknowledgeRule, acknowledgeWildcardResources } from '../private/nag';
+import { acknowledgeRule, acknowledgeWildcardResources, CheckovSkip, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 import { setSharedLogGroupRetention } from '../private/shared-log-group-retention';
 
@@ -107,7 +107,7 @@ export class MetaflowNotebook extends Construct {
   }
 
   private acknowledgeChoices(props: MetaflowNotebookProps, publicSubnets: boolean): void {
-    const skips: Array<{ id: string; comment: string }> = [];
+    const skips: CheckovSkip[] = [];
     if (!props.encryptionKey) {
       acknowledgeRule(this.notebookInstance, 'SM2', 'The storage volume is encrypted with SageMaker\'s AWS managed key; encryptionKey takes a customer key.');
       skips.push({ id: 'CKV_AWS_187', comment: 'The storage volume is encrypted with SageMaker\'s AWS managed key; encryptionKey takes a customer key.' });
@@ -118,8 +118,6 @@ export class MetaflowNotebook extends Construct {
       acknowledgeRule(this.notebookInstance, 'SM3', reason);
       skips.push({ id: 'CKV_AWS_122', comment: reason });
     }
-    if (skips.length > 0) {
-      this.notebookInstance.addMetadata('checkov', { skip: skips });
-    }
+    skipCheckovChecks(this.notebookInstance, skips);
   }
 }

@@ -1,4 +1,4 @@
-import { aws_iam as iam, Stack, Validations } from 'aws-cdk-lib';
+import { aws_iam as iam, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 
 /*
@@ -71,4 +71,22 @@ function flatten(value: unknown): string {
     return `<${flatten(node.Ref)}>`;
   }
   return JSON.stringify(node);
+}
+
+/** A checkov check skipped on one resource, with the reason checkov prints. */
+export interface CheckovSkip {
+  readonly id: string;
+  readonly comment: string;
+}
+
+/**
+ * Records checkov skips in the template metadata of `scope` (a CloudFormation resource, or a construct whose
+ * default child is one), where checkov reads them; nothing when `skips` is empty.
+ */
+export function skipCheckovChecks(scope: IConstruct, skips: CheckovSkip[]): void {
+  if (skips.length === 0) {
+    return;
+  }
+  const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild as CfnResource;
+  resource.addMetadata('checkov', { skip: skips });
 }

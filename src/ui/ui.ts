@@ -13,7 +13,7 @@ import { DatabaseSsl } from '../metadata/database-ssl';
 import { METADATA_PYTHON } from '../metadata/metadata-image';
 import { MetaflowRelease } from '../metadata/metaflow-release';
 import { selectsPublicSubnets } from '../network/subnet-placement';
-import { acknowledgeRule } from '../private/nag';
+import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { PropErrors, validateOrThrow } from '../private/prop-errors';
 
 const UI_PORT = 8083;
@@ -225,9 +225,7 @@ export class MetaflowUi extends Construct {
     const serving = this.loadBalancer.addListener('Http', { port: 80, protocol: elbv2.ApplicationProtocol.HTTP, open: false, defaultAction: serve });
     // checkov reads this from the template: the plain listener exists only on an internal load balancer, by choice.
     const reason = 'Internal load balancer reached over a VPN; UiTls.plainHttp() was chosen and is refused on an internet-facing one.';
-    (serving.node.defaultChild as elbv2.CfnListener).addMetadata('checkov', {
-      skip: [{ id: 'CKV_AWS_2', comment: reason }, { id: 'CKV_AWS_103', comment: reason }],
-    });
+    skipCheckovChecks(serving, [{ id: 'CKV_AWS_2', comment: reason }, { id: 'CKV_AWS_103', comment: reason }]);
     return { serving };
   }
 
@@ -286,9 +284,8 @@ export class MetaflowUi extends Construct {
     }
     if (internetFacing && !props.allowedCidrs) {
       acknowledgeRule(this.loadBalancerSecurityGroup, 'EC23', 'An internet-facing UI is open to every address by design; the load balancer authenticates every request with the login before it reaches the UI.');
-      (this.loadBalancerSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup).addMetadata('checkov', {
-        skip: [{ id: 'CKV_AWS_260', comment: 'Port 80 of the internet-facing UI only answers with a permanent redirect to HTTPS.' }],
-      });
+      skipCheckovChecks(this.loadBalancerSecurityGroup,
+        [{ id: 'CKV_AWS_260', comment: 'Port 80 of the internet-facing UI only answers with a permanent redirect to HTTPS.' }]);
     }
   }
 }

@@ -19,6 +19,12 @@ const examples: Record<string, (app: App) => Stack> = {
   'private': (app) => new PrivatePlatformStack(app, 'MetaflowPrivate'),
 };
 
+/** Every AwsSolutions finding on `stack` that no acknowledgement covers, as `<rule> at <construct path>`. */
+function unacknowledgedFindings(stack: Stack): string[] {
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  return report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`));
+}
+
 function acknowledgements(scope: IConstruct): Array<[string, string]> {
   return scope.node.findAll().flatMap((construct) => construct.node.metadata
     .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
@@ -29,9 +35,7 @@ describe.each(Object.keys(examples))('example %s', (name) => {
   const stack = examples[name](new App());
 
   test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
-    const findings = report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`));
-    expect(findings).toEqual([]);
+    expect(unacknowledgedFindings(stack)).toEqual([]);
   });
 
   test('every acknowledgement gives a reason', () => {
@@ -211,9 +215,7 @@ describe('parts example: the parts wired without MetaflowPlatform', () => {
   const template = Template.fromStack(stack);
 
   test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
-    expect(report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`)))
-      .toEqual([]);
+    expect(unacknowledgedFindings(stack)).toEqual([]);
   });
 
   test('bills nothing while idle: no database, service, load balancer or NAT gateway', () => {
@@ -352,8 +354,7 @@ describe('team example: a shared metadata service and a team platform in two sta
   const teamTemplate = Template.fromStack(team);
 
   test.each([['shared', shared], ['team', team]])('the %s stack has no unacknowledged cdk-nag finding', (_name, stack) => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
-    expect(report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`))).toEqual([]);
+    expect(unacknowledgedFindings(stack)).toEqual([]);
   });
 
   test('exactly one database, metadata service and API, all in the shared stack', () => {

@@ -11,6 +11,11 @@ const FLOW_NAME = 'PlatformCheckFlow';
 const PYTHON_IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
 /** The Metaflow version CI runs the flow with locally (`test/integ/flows/requirements.txt`). */
 const METAFLOW_REQUIREMENT = readFileSync(join(FLOWS, 'requirements.txt'), 'utf8').trim();
+/** The flow and its read-back check, handed to the jobs in environment variables. */
+const FLOW_SOURCES = {
+  FLOW_SOURCE: readFileSync(join(FLOWS, 'platform_check_flow.py'), 'utf8'),
+  CHECK_SOURCE: readFileSync(join(FLOWS, 'check_latest_run.py'), 'utf8'),
+};
 /** A Batch job or a Step Functions execution gets this long to succeed. */
 const WAIT = { totalTimeout: Duration.minutes(40), interval: Duration.seconds(30) };
 
@@ -58,7 +63,7 @@ export class PlatformChecks extends Construct {
       jobRole: this.platform.batch.jobRole,
       command: ['sh', '-c', [...PREPARE_FLOW, 'python flow.py --no-pylint run', 'python check.py'].join(' && ')],
       environment: {
-        ...this.flowSources,
+        ...FLOW_SOURCES,
         AWS_DEFAULT_REGION: Aws.REGION,
         METAFLOW_USER: 'integ',
         METAFLOW_DEFAULT_DATASTORE: 's3',
@@ -96,7 +101,7 @@ export class PlatformChecks extends Construct {
       memory: Size.mebibytes(2048),
       jobRole: clientRole,
       command: ['sh', '-c', [...PREPARE_FLOW, writeConfig, 'python flow.py --no-pylint step-functions create', 'python flow.py step-functions trigger'].join(' && ')],
-      environment: { ...this.flowSources, AWS_DEFAULT_REGION: Aws.REGION, METAFLOW_USER: 'integ', CONFIG_SECRET_ARN: this.platform.config.secret.secretArn },
+      environment: { ...FLOW_SOURCES, AWS_DEFAULT_REGION: Aws.REGION, METAFLOW_USER: 'integ', CONFIG_SECRET_ARN: this.platform.config.secret.secretArn },
     }));
     const created = this.awaitJob('StepFunctions', this.platform.batch.defaultJobQueue.jobQueueArn, definition);
 
@@ -156,13 +161,6 @@ export class PlatformChecks extends Construct {
 
   private get apiKey(): string {
     return this.platform.api!.apiKeySecret!.secretValue.unsafeUnwrap();
-  }
-
-  private get flowSources(): { [name: string]: string } {
-    return {
-      FLOW_SOURCE: readFileSync(join(FLOWS, 'platform_check_flow.py'), 'utf8'),
-      CHECK_SOURCE: readFileSync(join(FLOWS, 'check_latest_run.py'), 'utf8'),
-    };
   }
 
   private queue(name?: string): string {
