@@ -37,8 +37,8 @@ export function validatePlatformProps(props: MetaflowPlatformProps): void {
     imageRepository: props.batch?.imageRepository,
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
-  validateApiOptions(props.api?.options ?? {}, errors.at('api'));
-  validateStepFunctionsOptions(props.stepFunctions?.options ?? {}, errors.at('stepFunctions'));
+  validateApiOptions(props.api?._options ?? {}, errors.at('api'));
+  validateStepFunctionsOptions(props.stepFunctions?._options ?? {}, errors.at('stepFunctions'));
   if (props.ui) {
     validateUiOptions(props.ui, errors.at('ui'));
   }
@@ -47,7 +47,7 @@ export function validatePlatformProps(props: MetaflowPlatformProps): void {
     validateNotebookOptions(props.notebook, errors.at('notebook'));
   }
   validateResourceTags(props.tags, errors.at('tags'));
-  validateStepSecretsOptions(props.secrets?.options ?? {}, errors.at('secrets'));
+  validateStepSecretsOptions(props.secrets?._options ?? {}, errors.at('secrets'));
   if (props.monitoring) {
     validateMonitoringOptions(props.monitoring, errors.at('monitoring'));
   }

@@ -19,7 +19,7 @@ import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { MetaflowPlatformProps } from './platform-props';
 import { datastoreOptionsOf, validatePlatformProps } from './platform-props-validation';
-import { grantSecretsUnderPrefix } from './secrets/secret-grants';
+import { grantSecretsUnderPrefix, grantSecretValueRead } from './secrets/secret-grants';
 import { StepSecrets } from './secrets/step-secrets';
 import { MetaflowSharedStorage, MetaflowSharedStorageOptions } from './storage/shared-storage';
 import { MetaflowUi } from './ui/ui';
@@ -111,13 +111,13 @@ export class MetaflowPlatform extends Construct {
 
   private createStepFunctions(props: MetaflowPlatformProps): MetaflowStepFunctions | undefined {
     const stepFunctions = props.stepFunctions ?? StepFunctionsIntegration.enabled();
-    if (!stepFunctions.isEnabled) {
+    if (!stepFunctions._isEnabled) {
       return undefined;
     }
     const integration = new MetaflowStepFunctions(this, 'StepFunctions', {
       removalPolicy: props.removalPolicy,
       logRetention: props.logRetention,
-      ...stepFunctions.options,
+      ...stepFunctions._options,
       jobQueues: this.batch.jobQueues,
     });
     this.datastore.grantReadWrite(integration.stateMachineRole);
@@ -144,14 +144,14 @@ export class MetaflowPlatform extends Construct {
 
   /** The backend and region in the configuration; the job role and the user policy (so the notebook) read under the prefix. */
   private provideStepSecrets(secrets: StepSecrets): string | undefined {
-    if (!secrets.isEnabled) {
+    if (!secrets._isEnabled) {
       return undefined;
     }
-    const namePrefix = secrets.options.namePrefix ?? `metaflow/${Stack.of(this).stackName}/`;
+    const namePrefix = secrets._options.namePrefix ?? `metaflow/${Stack.of(this).stackName}/`;
     this.config.add('METAFLOW_DEFAULT_SECRETS_BACKEND_TYPE', 'aws-secrets-manager', 'where @secrets reads secrets');
     this.config.add('METAFLOW_AWS_SECRETS_MANAGER_DEFAULT_REGION', Aws.REGION, 'region of the secrets @secrets reads');
     for (const grantee of [this.batch.jobRole, this.users]) {
-      grantSecretsUnderPrefix(this, grantee, namePrefix, secrets.options.encryptionKey);
+      grantSecretsUnderPrefix(this, grantee, namePrefix, secrets._options.encryptionKey);
     }
     new CfnOutput(this, 'StepSecretsPrefix', {
       value: namePrefix,
@@ -165,8 +165,8 @@ export class MetaflowPlatform extends Construct {
    * for example one another team owns.
    */
   public grantSecretRead(secret: secretsmanager.ISecret): void {
-    secret.grantRead(this.batch.jobRole);
-    secret.grantRead(this.users);
+    grantSecretValueRead(secret, this.batch.jobRole);
+    grantSecretValueRead(secret, this.users);
   }
 
   private createSharedStorage(props: MetaflowPlatformProps, options: MetaflowSharedStorageOptions): MetaflowSharedStorage {
@@ -176,8 +176,8 @@ export class MetaflowPlatform extends Construct {
       vpc: this.network.vpc,
       vpcSubnets: this.batch.vpcSubnets,
     });
+    // No IAM grant to the job role: Metaflow mounts with TLS but without IAM authorization (plugins/aws/batch/batch_client.py).
     storage.allowMountFrom(this.batch.securityGroup);
-    storage.grantReadWrite(this.batch.jobRole);
     new CfnOutput(this, 'SharedFileSystemId', {
       value: storage.fileSystemId,
       description: 'EFS file system of the platform: mount it in a step with @batch(efs_volumes=[\'<this id>:/mnt/shared\'])',
@@ -286,13 +286,13 @@ export class MetaflowPlatform extends Construct {
 
   private createApi(props: MetaflowPlatformProps, metadata: MetaflowMetadataService): MetaflowApi | undefined {
     const api = props.api ?? PublicApi.enabled();
-    if (!api.isEnabled) {
+    if (!api._isEnabled) {
       return undefined;
     }
     return new MetaflowApi(this, 'Api', {
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
-      ...api.options,
+      ...api._options,
       loadBalancer: metadata.loadBalancer,
     });
   }

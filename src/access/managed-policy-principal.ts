@@ -7,12 +7,17 @@ import { aws_iam as iam } from 'aws-cdk-lib';
  * @internal
  */
 export class ManagedPolicyPrincipal extends iam.PrincipalBase {
-  constructor(private readonly policy: iam.ManagedPolicy, public readonly principalAccount: string | undefined) {
+  constructor(private readonly policy: iam.ManagedPolicy, public readonly principalAccount: string) {
     super();
   }
 
+  /**
+   * In a resource policy the policy's holders are its account: a resource policy that trusts the account lets
+   * the account's IAM policies decide, and this managed policy is one of them. aws-cdk-lib asks for it when it
+   * cannot tell that a resource is in the same account, such as `Key.fromKeyArn` in an environment-agnostic stack.
+   */
   public get policyFragment(): iam.PrincipalPolicyFragment {
-    throw new Error('The Metaflow user policy is not a principal of its own and cannot appear in a resource policy; grant its users instead.');
+    return new iam.AccountPrincipal(this.principalAccount).policyFragment;
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {

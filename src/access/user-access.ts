@@ -1,13 +1,15 @@
-import { ArnFormat, aws_iam as iam, aws_secretsmanager as secretsmanager, Duration, Stack, Token } from 'aws-cdk-lib';
+import { aws_iam as iam, aws_secretsmanager as secretsmanager, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ManagedPolicyPrincipal } from './managed-policy-principal';
 import { validateUserAccessOptions } from './user-access-props-validation';
 import { MetaflowBatch } from '../compute/batch';
-import { BATCH_JOB_LOG_GROUP, metaflowJobDefinitionsArn } from '../compute/batch-names';
+import { batchJobsArn, metaflowJobDefinitionsArn } from '../compute/batch-names';
 import { MetaflowDatastore } from '../datastore/datastore';
+import { stateMachineNamedArn } from '../orchestration/state-machine-names';
 import { MetaflowStepFunctions } from '../orchestration/step-functions';
 import { acknowledgeWildcardResources } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
+import { grantSecretValueRead } from '../secrets/secret-grants';
 
 /**
  * Options for the people who use the platform: a managed policy with what the Metaflow client
@@ -78,7 +80,10 @@ export class MetaflowUserAccess extends Construct implements iam.IGrantable {
     this.policy = new iam.ManagedPolicy(this, 'Policy', { description: 'What a Metaflow user\'s client needs on this platform' });
     this.grantPrincipal = new ManagedPolicyPrincipal(this.policy, Stack.of(this).account);
 
-    props.configSecret?.grantRead(this);
+    if (props.configSecret) {
+      // The configure command and the notebook's start script call get-secret-value, nothing else.
+      grantSecretValueRead(props.configSecret, this);
+    }
     props.datastore.grantReadWrite(this);
     this.grantBatch(props.batch);
     if (props.stepFunctions) {
@@ -110,49 +115,52 @@ export class MetaflowUserAccess extends Construct implements iam.IGrantable {
   }
 
   private grantBatch(batch: MetaflowBatch): void {
-    const stack = Stack.of(this);
     const jobDefinitions = metaflowJobDefinitionsArn(this);
-    iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:SubmitJob'], resourceArns: [...batch.jobQueues.map((queue) => queue.jobQueueArn), jobDefinitions] });
+    const queues = batch.jobQueues.map((queue) => queue.jobQueueArn);
+    const jobs = batchJobsArn(this);
+    iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:SubmitJob'], resourceArns: [...queues, jobDefinitions] });
     // The client registers job definitions named metaflow_<sha224> (batch_client.py) before it submits.
     iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:RegisterJobDefinition'], resourceArns: [jobDefinitions] });
     iam.Grant.addToPrincipal({
       grantee: this,
-      actions: ['batch:DescribeJobs', 'batch:ListJobs', 'batch:DescribeJobQueues', 'batch:DescribeJobDefinitions', 'batch:DescribeComputeEnvironments',
-        'batch:TerminateJob', 'batch:TagResource'],
+      actions: ['batch:DescribeJobs', 'batch:ListJobs', 'batch:DescribeJobQueues', 'batch:DescribeJobDefinitions', 'batch:DescribeComputeEnvironments'],
       resourceArns: ['*'],
     });
-    const jobLogs = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${BATCH_JOB_LOG_GROUP}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    iam.Grant.addToPrincipal({ grantee: this, actions: ['logs:GetLogEvents'], resourceArns: [jobLogs] });
+    // `batch kill` and Ctrl-C stop jobs (batch_client.py BatchJob.kill: terminate_job); SubmitJob tags them (batch.py).
+    iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:TerminateJob'], resourceArns: [jobs] });
+    iam.Grant.addToPrincipal({ grantee: this, actions: ['batch:TagResource'], resourceArns: [...queues, jobs] });
     acknowledgeWildcardResources(this, [jobDefinitions], 'Metaflow names job definitions metaflow_<hash> when a flow runs; the grant is limited to those names.');
-    acknowledgeWildcardResources(this, ['*'], 'Batch Describe*/ListJobs, states:ListStateMachines and ecr:GetAuthorizationToken support no resource-level '
-      + 'permissions; TerminateJob and TagResource act on jobs created at run time.');
-    acknowledgeWildcardResources(this, [jobLogs], 'Batch names a log stream per job attempt; reading is limited to the Batch job log group.');
+    acknowledgeWildcardResources(this, ['*'], 'Batch Describe*/ListJobs and states:ListStateMachines support no resource-level permissions.');
+    acknowledgeWildcardResources(this, [jobs], 'Batch gives a job its id when it is submitted, so stopping and tagging (at submission) the jobs a run starts needs job/*.');
   }
 
+  /**
+   * What `step-functions create / trigger / list-runs / terminate / delete` call (step_functions_client.py: create, update,
+   * describe and delete state machines, list_state_machines, start_execution, list_executions, stop_execution;
+   * event_bridge_client.py: put_rule, put_targets, disable_rule, remove_targets, delete_rule).
+   */
   private grantStepFunctions(stepFunctions: MetaflowStepFunctions): void {
-    const stack = Stack.of(this);
     const prefix = stepFunctions.stateMachinePrefix;
-    const arn = (service: string, resource: string, arnFormat?: ArnFormat) => stack.formatArn({ service, resource, resourceName: `${prefix}*`, arnFormat });
-    const stateMachines = arn('states', 'stateMachine', ArnFormat.COLON_RESOURCE_NAME);
-    const executions = arn('states', 'execution', ArnFormat.COLON_RESOURCE_NAME);
-    const rules = arn('events', 'rule');
+    const stateMachines = stateMachineNamedArn(this, prefix, 'states', 'stateMachine');
+    const executions = stateMachineNamedArn(this, prefix, 'states', 'execution');
+    const rules = stateMachineNamedArn(this, prefix, 'events', 'rule');
     iam.Grant.addToPrincipal({
       grantee: this,
       actions: ['states:CreateStateMachine', 'states:UpdateStateMachine', 'states:DescribeStateMachine', 'states:DeleteStateMachine',
         'states:StartExecution', 'states:ListExecutions'],
       resourceArns: [stateMachines],
     });
-    iam.Grant.addToPrincipal({ grantee: this, actions: ['states:DescribeExecution', 'states:StopExecution'], resourceArns: [executions] });
+    iam.Grant.addToPrincipal({ grantee: this, actions: ['states:StopExecution'], resourceArns: [executions] });
     // `step-functions create` looks its state machine up by name among all of them (step_functions_client.py).
     iam.Grant.addToPrincipal({ grantee: this, actions: ['states:ListStateMachines'], resourceArns: ['*'] });
     // @schedule rules are named after the state machine (event_bridge_client.py), so they share the prefix.
     iam.Grant.addToPrincipal({
       grantee: this,
-      actions: ['events:PutRule', 'events:PutTargets', 'events:DeleteRule', 'events:RemoveTargets', 'events:DisableRule', 'events:DescribeRule'],
+      actions: ['events:PutRule', 'events:PutTargets', 'events:DeleteRule', 'events:RemoveTargets', 'events:DisableRule'],
       resourceArns: [rules],
     });
     acknowledgeWildcardResources(this, [stateMachines, executions, rules],
-      'Metaflow names state machines and @schedule rules <prefix>_<flow> at deploy time; the grant is limited to this deployment\'s prefix.');
+      'Metaflow names state machines and @schedule rules <prefix>_<flow> at deploy time; the grant is limited to <prefix>_*.');
   }
 
   /** Exactly the platform's roles, each only to the service that uses it. */

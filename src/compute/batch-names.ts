@@ -8,3 +8,8 @@ export const BATCH_JOB_LOG_GROUP = '/aws/batch/job';
 export function metaflowJobDefinitionsArn(scope: IConstruct): string {
   return Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: 'metaflow_*' });
 }
+
+/** ARN of every Batch job of the account and region: jobs get their ids when they are submitted, so no narrower ARN exists. */
+export function batchJobsArn(scope: IConstruct): string {
+  return Stack.of(scope).formatArn({ service: 'batch', resource: 'job', resourceName: '*' });
+}

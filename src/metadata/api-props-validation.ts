@@ -1,5 +1,5 @@
 import { MetaflowApiOptions } from './api';
-import { checkCidrs } from '../private/cidr';
+import { checkCidrs, restrictsCallers } from '../private/cidr';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
@@ -14,8 +14,8 @@ export function validateApiOptions(props: MetaflowApiOptions, errors: PropErrors
     'use letters, digits and underscores');
   checkCidrs(props.allowedCidrs, 'allowedCidrs', errors);
   const keyless = props.apiKeyRequired === false;
-  errors.check(!keyless || props.allowedCidrs !== undefined || props.allowUnauthenticatedAccess === true, 'apiKeyRequired',
-    'is false and no allowedCidrs are set, so anyone on the internet could read and write the metadata database',
+  errors.check(!keyless || restrictsCallers(props.allowedCidrs) || props.allowUnauthenticatedAccess === true, 'apiKeyRequired',
+    `is false and ${props.allowedCidrs ? 'allowedCidrs holds a range wider than /8' : 'no allowedCidrs are set'}, so anyone on the internet could read and write the metadata database`,
     'keep the API key, or set allowedCidrs to your networks (or, for a short-lived test only, allowUnauthenticatedAccess: true)');
   errors.check(!props.allowUnauthenticatedAccess || keyless, 'allowUnauthenticatedAccess', 'is set but the API still requires a key',
     'remove allowUnauthenticatedAccess, or set apiKeyRequired: false as well');

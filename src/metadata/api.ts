@@ -4,6 +4,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateApiOptions } from './api-props-validation';
+import { restrictsCallers } from '../private/cidr';
 import { acknowledgeManagedPolicy, acknowledgeRule } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
@@ -174,7 +175,7 @@ export class MetaflowApi extends Construct {
       this.apiKey = key.apiKey;
       this.usagePlan = key.usagePlan;
     }
-    this.acknowledgeFindings(apiKeyRequired, props.allowedCidrs !== undefined, cloudWatchRole);
+    this.acknowledgeFindings(apiKeyRequired, restrictsCallers(props.allowedCidrs), cloudWatchRole);
   }
 
   /** The platform outputs the URL as METAFLOW_SERVICE_URL; RestApi's own undescribed endpoint output would repeat it. */
@@ -222,7 +223,7 @@ export class MetaflowApi extends Construct {
   }
 
   private acknowledgeFindings(apiKeyRequired: boolean, allowListed: boolean, cloudWatchRole: boolean): void {
-    // A keyless API open to every address is never acknowledged: cdk-nag keeps reporting it.
+    // A keyless API open to every address (no allow-list, or one wider than /8) is never acknowledged: cdk-nag keeps reporting it.
     if (apiKeyRequired || allowListed) {
       const authentication = apiKeyRequired
         ? 'Metaflow clients authenticate with an API key (x-api-key), the only scheme the Metaflow client supports'

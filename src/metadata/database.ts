@@ -61,9 +61,12 @@ export interface MetaflowDatabaseOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Protect the database from deletion.
+   * Protect the database from deletion. CloudFormation cannot delete a protected database, so with
+   * `RemovalPolicy.SNAPSHOT` or `DESTROY` a protected database makes `cdk destroy` (and any
+   * replacement of the instance) fail until protection is turned off; with `RemovalPolicy.RETAIN`
+   * CloudFormation leaves the database alone and protection only guards against deletes elsewhere.
    *
-   * @default - true, unless `removalPolicy` is `RemovalPolicy.DESTROY`
+   * @default - true with `RemovalPolicy.RETAIN`, false otherwise (`SNAPSHOT`, the default, keeps a final snapshot instead)
    */
   readonly deletionProtection?: boolean;
 
@@ -153,6 +156,8 @@ export class MetaflowDatabase extends Construct {
     const credentials = new rds.DatabaseSecret(this, 'Credentials', { username: this.username });
     credentials.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
+    // CloudFormation refuses to delete a protected instance, so protection and a snapshot-on-delete would make destroy fail.
+    const deletionProtection = props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN;
     this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 }),
@@ -171,7 +176,7 @@ export class MetaflowDatabase extends Construct {
       multiAz: props.multiAz ?? false,
       backupRetention: props.backupRetention ?? Duration.days(7),
       deleteAutomatedBackups: false,
-      deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
+      deletionProtection,
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       removalPolicy,
@@ -194,6 +199,9 @@ export class MetaflowDatabase extends Construct {
     acknowledgeRule(this.instance, 'RDS11', 'The metadata service reads the port from the secret; a non-default port adds no protection behind a security group that admits only the service.');
     if (!(props.multiAz ?? false)) {
       acknowledgeRule(this.instance, 'RDS3', 'Single-AZ by default to keep idle cost low; the metadata store is rebuilt from backups within minutes. Set multiAz for a standby.');
+    }
+    if (!deletionProtection && removalPolicy === RemovalPolicy.SNAPSHOT) {
+      acknowledgeRule(this.instance, 'RDS10', 'Deleting the stack takes a final snapshot (RemovalPolicy.SNAPSHOT) and keeps the automated backups; deletion protection would make CloudFormation refuse the delete.');
     }
     acknowledgeRule(credentials, 'SMG4', 'The metadata service reads the password only at task start; rotation would need Secrets Manager endpoints in the isolated subnets and a service restart.');
   }

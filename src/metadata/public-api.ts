@@ -22,9 +22,12 @@ export class PublicApi {
     return new PublicApi(false, {});
   }
 
-  /**
-   * @param isEnabled whether the API is created
-   * @param options its options, when enabled
-   */
-  private constructor(public readonly isEnabled: boolean, public readonly options: MetaflowApiOptions) {}
+  /** @internal */
+  public readonly _isEnabled: boolean;
+  /** @internal */
+  public readonly _options: MetaflowApiOptions;
+
+  private constructor(isEnabled: boolean, options: MetaflowApiOptions) {
+    this._isEnabled = isEnabled; this._options = options;
+  }
 }

@@ -19,9 +19,12 @@ export class StepFunctionsIntegration {
     return new StepFunctionsIntegration(false, {});
   }
 
-  /**
-   * @param isEnabled whether the integration is created
-   * @param options its options, when enabled
-   */
-  private constructor(public readonly isEnabled: boolean, public readonly options: MetaflowStepFunctionsOptions) {}
+  /** @internal */
+  public readonly _isEnabled: boolean;
+  /** @internal */
+  public readonly _options: MetaflowStepFunctionsOptions;
+
+  private constructor(isEnabled: boolean, options: MetaflowStepFunctionsOptions) {
+    this._isEnabled = isEnabled; this._options = options;
+  }
 }

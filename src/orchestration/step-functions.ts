@@ -1,10 +1,11 @@
 import {
-  ArnFormat, aws_batch as batch, aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, aws_logs as logs,
+  aws_batch as batch, aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, aws_logs as logs,
   Names, RemovalPolicy, Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { stateMachineNamedArn } from './state-machine-names';
 import { validateStepFunctionsOptions } from './step-functions-props-validation';
-import { metaflowJobDefinitionsArn } from '../compute/batch-names';
+import { batchJobsArn, metaflowJobDefinitionsArn } from '../compute/batch-names';
 import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
@@ -78,6 +79,7 @@ export class MetaflowStepFunctions extends Construct {
   public readonly stateMachinePrefix: string;
 
   private readonly submitJobStatement: iam.PolicyStatement;
+  private readonly tagStatement = new iam.PolicyStatement({ actions: ['batch:TagResource'] });
 
   constructor(scope: Construct, id: string, props: MetaflowStepFunctionsProps = {}) {
     super(scope, id);
@@ -125,6 +127,7 @@ export class MetaflowStepFunctions extends Construct {
   /** Lets the state machines submit jobs to `queue`. */
   public grantSubmitTo(queue: batch.IJobQueue): void {
     this.submitJobStatement.addResources(queue.jobQueueArn);
+    this.tagStatement.addResources(queue.jobQueueArn);
   }
 
   /** Grants what Metaflow tasks need on the state table: read, write and update items, with the table's key if it has one. */
@@ -138,14 +141,14 @@ export class MetaflowStepFunctions extends Construct {
     return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
 
-  /** ARNs of this deployment's state machines (`<prefix>*`). */
+  /** ARNs of this deployment's state machines (`<prefix>_*`). */
   private get stateMachineArns(): string {
-    return Stack.of(this).formatArn({ service: 'states', resource: 'stateMachine', resourceName: `${this.stateMachinePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return stateMachineNamedArn(this, this.stateMachinePrefix, 'states', 'stateMachine');
   }
 
   /** ARNs of their executions, distributed map child runs included. */
   private get executionArns(): string {
-    return Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachinePrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return stateMachineNamedArn(this, this.stateMachinePrefix, 'states', 'execution');
   }
 
   /** SubmitJob on Metaflow's job definitions (queues are added by `grantSubmitTo`); follow and stop the jobs. */
@@ -154,10 +157,13 @@ export class MetaflowStepFunctions extends Construct {
     const submitJob = new iam.PolicyStatement({ actions: ['batch:SubmitJob'], resources: [jobDefinitions] });
     this.stateMachineRole.addToPrincipalPolicy(submitJob);
     // The client registers job definitions at `step-functions create` time; the state machine only submits, follows and stops jobs.
-    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['batch:DescribeJobs', 'batch:TerminateJob', 'batch:TagResource'],
-      resources: ['*'],
-    }));
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }));
+    const jobs = batchJobsArn(this);
+    this.stateMachineRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['batch:TerminateJob'], resources: [jobs] }));
+    // Metaflow tags the jobs it submits (METAFLOW_BATCH_EMIT_TAGS); the queues are added with the SubmitJob grant.
+    this.stateMachineRole.addToPrincipalPolicy(this.tagStatement);
+    this.tagStatement.addResources(jobs);
+    acknowledgeWildcardResources(this.stateMachineRole, [jobs], JOBS_AT_RUN_TIME);
     acknowledgeWildcardResources(this.stateMachineRole, [jobDefinitions],
       'Metaflow registers a job definition per step and version (metaflow_<hash>); submission is limited to those and the platform\'s queues.');
     return submitJob;
@@ -183,8 +189,7 @@ export class MetaflowStepFunctions extends Construct {
       resources: ['*'],
     }));
     acknowledgeWildcardResources(this.stateMachineRole, ['*'],
-      'Batch DescribeJobs and the CloudWatch Logs delivery APIs support no resource-level permissions; TerminateJob and TagResource act on jobs '
-      + 'created at run time and stay on * as in the policy Step Functions documents for Batch .sync tasks.');
+      'batch:DescribeJobs and these CloudWatch Logs delivery actions support no resource-level permissions (Step Functions documents them on * for Batch .sync tasks and log delivery).');
   }
 
   /** Distributed map states start, follow, stop and redrive child executions of the flow's own state machine. */
@@ -197,7 +202,8 @@ export class MetaflowStepFunctions extends Construct {
   }
 }
 
-const OWN_STATE_MACHINES = 'Metaflow names state machines <prefix>_<flow> at `step-functions create` time; the grant is limited to this deployment\'s prefix.';
+const JOBS_AT_RUN_TIME = 'Batch gives a job its id when it is submitted, so stopping and tagging (at submission) the jobs a run starts needs job/*.';
+const OWN_STATE_MACHINES = 'Metaflow names state machines <prefix>_<flow> at `step-functions create` time; the grant is limited to <prefix>_*.';
 
 /** `<start of the stack name>-<hash of the construct path>`: unique per deployment, readable, at most 20 characters. */
 function defaultPrefix(scope: Construct): string {

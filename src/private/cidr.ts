@@ -9,6 +9,20 @@ export function checkCidrs(cidrs: string[] | undefined, prop: string, errors: Pr
   }
 }
 
+/** Ranges with a prefix shorter than this (0.0.0.0/0, ::/0, 0.0.0.0/1, ...) are treated as the whole internet. */
+const SHORTEST_RESTRICTING_PREFIX = 8;
+
+/** True when `cidr` is so wide (prefix shorter than /8) that an allow-list holding it admits the internet. */
+export function isInternetWide(cidr: string): boolean {
+  const prefix = Number(cidr.split('/')[1]);
+  return Number.isInteger(prefix) && prefix < SHORTEST_RESTRICTING_PREFIX;
+}
+
+/** True when `cidrs` is an allow-list that keeps the internet out: set, not empty, and no range wider than /8. */
+export function restrictsCallers(cidrs: string[] | undefined): boolean {
+  return cidrs !== undefined && cidrs.length > 0 && !cidrs.some(isInternetWide);
+}
+
 function isCidr(value: string): boolean {
   const [address, prefix, ...rest] = value.split('/');
   if (rest.length > 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) {

@@ -1,4 +1,4 @@
-import { ArnFormat, aws_iam as iam, aws_kms as kms, Stack } from 'aws-cdk-lib';
+import { ArnFormat, aws_iam as iam, aws_kms as kms, aws_secretsmanager as secretsmanager, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { acknowledgeWildcardResources } from '../private/nag';
 
@@ -21,4 +21,14 @@ export function grantSecretsUnderPrefix(scope: IConstruct, grantee: iam.IGrantab
       conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
     });
   }
+}
+
+/**
+ * Lets `grantee` read the value of `secret` (`secretsmanager:GetSecretValue`, and decryption with its key if it has
+ * one): what Metaflow's `@secrets`, the configure command and the notebook call. `Secret.grantRead` would add
+ * `secretsmanager:DescribeSecret`, which none of them calls.
+ */
+export function grantSecretValueRead(secret: secretsmanager.ISecret, grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue'], resourceArns: [secret.secretFullArn ?? `${secret.secretArn}-??????`] });
+  secret.encryptionKey?.grantDecrypt(grantee);
 }

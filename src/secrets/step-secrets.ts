@@ -42,9 +42,12 @@ export class StepSecrets {
     return new StepSecrets(false, {});
   }
 
-  /**
-   * @param isEnabled whether steps may read secrets
-   * @param options the backend's options, when enabled
-   */
-  private constructor(public readonly isEnabled: boolean, public readonly options: MetaflowStepSecretsOptions) {}
+  /** @internal */
+  public readonly _isEnabled: boolean;
+  /** @internal */
+  public readonly _options: MetaflowStepSecretsOptions;
+
+  private constructor(isEnabled: boolean, options: MetaflowStepSecretsOptions) {
+    this._isEnabled = isEnabled; this._options = options;
+  }
 }

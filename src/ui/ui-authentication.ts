@@ -2,7 +2,8 @@ import {
   aws_cognito as cognito, aws_elasticloadbalancingv2 as elbv2, aws_elasticloadbalancingv2_actions as actions, Duration, Names, RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { UiCognitoOptions, UiLogin, UiLoginKind } from './ui-login';
+import { UiCognitoOptions, UiLogin } from './ui-login';
+import { UiLoginKind } from './ui-login-kind';
 import { acknowledgeRule } from '../private/nag';
 
 /** What a login adds to the load balancer: the user pool it created, if any, and the action in front of the UI. */
@@ -16,11 +17,11 @@ export interface UiAuthentication {
 
 /** Builds what `login` needs; `domainName` is where the load balancer receives the identity provider's redirect. */
 export function uiAuthentication(scope: Construct, login: UiLogin, domainName: string | undefined, removalPolicy: RemovalPolicy): UiAuthentication {
-  switch (login.kind) {
+  switch (login._kind) {
     case UiLoginKind.COGNITO:
-      return createdCognito(scope, login.cognitoOptions ?? {}, domainName!, removalPolicy);
+      return createdCognito(scope, login._cognitoOptions ?? {}, domainName!, removalPolicy);
     case UiLoginKind.EXISTING_COGNITO: {
-      const existing = login.existingCognitoOptions!;
+      const existing = login._existingCognitoOptions!;
       return {
         userPoolClient: existing.userPoolClient,
         userPoolDomain: existing.userPoolDomain,
@@ -28,7 +29,7 @@ export function uiAuthentication(scope: Construct, login: UiLogin, domainName: s
       };
     }
     case UiLoginKind.OIDC: {
-      const oidc = login.oidcOptions!;
+      const oidc = login._oidcOptions!;
       return { actionBefore: (next) => elbv2.ListenerAction.authenticateOidc({ ...oidc, next }) };
     }
     default:
@@ -53,7 +54,8 @@ function createdCognito(scope: Construct, options: UiCognitoOptions, domainName:
     mfa,
     mfaSecondFactor: { otp: true, sms: false },
     accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-    deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+    // CloudFormation never deletes a retained pool, so protection cannot make `cdk destroy` fail.
+    deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
     removalPolicy,
   });
   if (mfa !== cognito.Mfa.REQUIRED) {

@@ -1,16 +1,5 @@
 import { aws_cognito as cognito, SecretValue } from 'aws-cdk-lib';
-
-/** Which kind of login a `UiLogin` is. */
-export enum UiLoginKind {
-  /** A Cognito user pool the UI creates. */
-  COGNITO = 'COGNITO',
-  /** A Cognito user pool, client and domain you have. */
-  EXISTING_COGNITO = 'EXISTING_COGNITO',
-  /** Your own OpenID Connect identity provider. */
-  OIDC = 'OIDC',
-  /** No login: network access alone decides. */
-  NONE = 'NONE',
-}
+import { UiLoginKind } from './ui-login-kind';
 
 /**
  * Options of the Cognito user pool the UI creates.
@@ -94,16 +83,21 @@ export class UiLogin {
     return new UiLogin(UiLoginKind.NONE, undefined, undefined, undefined);
   }
 
-  /**
-   * @param kind which login this is
-   * @param cognitoOptions options of a created user pool
-   * @param existingCognitoOptions an existing user pool
-   * @param oidcOptions an OIDC provider
-   */
+  /** @internal */
+  public readonly _kind: UiLoginKind;
+  /** @internal */
+  public readonly _cognitoOptions?: UiCognitoOptions;
+  /** @internal */
+  public readonly _existingCognitoOptions?: UiExistingCognitoOptions;
+  /** @internal */
+  public readonly _oidcOptions?: UiOidcOptions;
+
   private constructor(
-    public readonly kind: UiLoginKind,
-    public readonly cognitoOptions?: UiCognitoOptions,
-    public readonly existingCognitoOptions?: UiExistingCognitoOptions,
-    public readonly oidcOptions?: UiOidcOptions,
-  ) {}
+    kind: UiLoginKind, cognitoOptions?: UiCognitoOptions, existingCognitoOptions?: UiExistingCognitoOptions, oidcOptions?: UiOidcOptions,
+  ) {
+    this._kind = kind;
+    this._cognitoOptions = cognitoOptions;
+    this._existingCognitoOptions = existingCognitoOptions;
+    this._oidcOptions = oidcOptions;
+  }
 }

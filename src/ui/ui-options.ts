@@ -1,4 +1,4 @@
-import { aws_ecs as ecs, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { aws_ecs as ecs, aws_logs as logs, aws_s3 as s3, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { UiLogin } from './ui-login';
 import { UiTls } from './ui-tls';
 
@@ -100,11 +100,25 @@ export interface MetaflowUiOptions {
   readonly cpu?: number;
 
   /**
-   * Memory of the task in MiB; must suit `cpu`. Raise it with the cache workers.
+   * Memory of the task in MiB; must suit `cpu`. Raise it with the cache workers. The UI backend
+   * starts one card-cache process per task whose page is open, with no limit, each living up to
+   * `CARD_CACHE_PROCESS_MAX_UPTIME` (metaflow-service v2.5.1
+   * `services/ui_backend_service/data/cache/card_cache_manager.py`): measured with the default
+   * cache workers, the process tree peaked at 2,255 MiB (PSS) while task pages loaded cards, so the
+   * default leaves 36% above that; 2048 would be OOM-killed there.
    *
-   * @default 2048
+   * @default 3072
    */
   readonly memoryLimitMiB?: number;
+
+  /**
+   * How long the load balancer keeps an idle connection open. The UI's live updates use a
+   * websocket (`/ws`) on which the backend sends no heartbeat, so a tab left open reconnects every
+   * time this runs out (ALB's own default is 60 s); 1 to 4000 seconds.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly idleTimeout?: Duration;
 
   /**
    * Number of tasks.

@@ -1,8 +1,9 @@
 import { Token } from 'aws-cdk-lib';
-import { UiLoginKind } from './ui-login';
+import { UiLoginKind } from './ui-login-kind';
 import { MetaflowUiOptions } from './ui-options';
-import { checkCidrs } from '../private/cidr';
+import { checkCidrs, restrictsCallers } from '../private/cidr';
 import { checkFargateSize } from '../private/fargate-size';
+import { isLiteralSecret } from '../private/literal-secret';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 /** Settings the construct owns; `environment` may not override them. */
@@ -12,6 +13,10 @@ export const UI_MANAGED_VARIABLES = [
   'METAFLOW_DATASTORE_SYSROOT_S3', 'METAFLOW_DEFAULT_DATASTORE',
 ];
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Measured peak of the UI backend's process tree while task pages load cards (2,255 MiB PSS), with room above it. */
+export const UI_DEFAULT_MEMORY_MIB = 3072;
+/** What an ALB allows for its idle timeout, in seconds. */
+const ALB_IDLE_TIMEOUT_MAX_SECONDS = 4000;
 /** The task's ephemeral storage (Fargate's default), which the disk caches must fit in. */
 export const UI_EPHEMERAL_STORAGE_GIB = 20;
 
@@ -19,20 +24,23 @@ export const UI_EPHEMERAL_STORAGE_GIB = 20;
 export function validateUiOptions(props: MetaflowUiOptions, errors: PropErrors): void {
   const internetFacing = props.internetFacing ?? true;
   const https = props.tls?.isHttps ?? false;
-  const login = props.login?.kind ?? (internetFacing ? UiLoginKind.COGNITO : UiLoginKind.NONE);
+  const login = props.login?._kind ?? (internetFacing ? UiLoginKind.COGNITO : UiLoginKind.NONE);
 
   errors.check(!internetFacing || https, 'tls', props.tls ? 'is plain HTTP on an internet-facing load balancer' : 'is missing for an internet-facing UI',
     'use UiTls.fromHostedZone({ hostedZone, domainName }) or UiTls.fromCertificate(certificate, domainName), or set internetFacing: false');
   errors.check(login === UiLoginKind.NONE || https, 'login', 'needs HTTPS: the load balancer authenticates only on HTTPS listeners',
     'give tls a certificate, or use UiLogin.none() on an internal load balancer');
-  errors.check(!(internetFacing && login === UiLoginKind.NONE && props.allowedCidrs === undefined), 'login',
-    'is none on an internet-facing UI without allowedCidrs, so anyone on the internet could read your runs and artifacts',
+  errors.check(!(internetFacing && login === UiLoginKind.NONE && !restrictsCallers(props.allowedCidrs)), 'login',
+    `is none on an internet-facing UI ${props.allowedCidrs ? 'whose allowedCidrs hold a range wider than /8' : 'without allowedCidrs'}, so anyone on the internet could read your runs and artifacts`,
     'keep a login (UiLogin.cognito() or UiLogin.oidc(...)), or set allowedCidrs to your networks, or set internetFacing: false');
   checkCidrs(props.allowedCidrs, 'allowedCidrs', errors);
   validateTls(props, errors.at('tls'));
   validateLogin(props, errors.at('login'));
 
-  checkFargateSize(props.cpu ?? 512, props.memoryLimitMiB ?? 2048, errors);
+  checkFargateSize(props.cpu ?? 512, props.memoryLimitMiB ?? UI_DEFAULT_MEMORY_MIB, errors);
+  const idleSeconds = props.idleTimeout?.toSeconds();
+  errors.check(isIntegerInRange(idleSeconds, 1, ALB_IDLE_TIMEOUT_MAX_SECONDS), 'idleTimeout', `must be 1 to ${ALB_IDLE_TIMEOUT_MAX_SECONDS} whole seconds, got ${idleSeconds}`,
+    'use Duration.hours(1)');
   errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`, 'run at least one task');
   errors.check(isIntegerInRange(props.databasePoolMax, 1, 50), 'databasePoolMax', `must be a whole number from 1 to 50, got ${props.databasePoolMax}`,
     'use 4: the backend opens six pools of this size');
@@ -62,7 +70,7 @@ function validateTls(props: MetaflowUiOptions, errors: PropErrors): void {
 }
 
 function validateLogin(props: MetaflowUiOptions, errors: PropErrors): void {
-  const oidc = props.login?.oidcOptions;
+  const oidc = props.login?._oidcOptions;
   if (oidc) {
     for (const [field, value] of [['issuer', oidc.issuer], ['authorizationEndpoint', oidc.authorizationEndpoint],
       ['tokenEndpoint', oidc.tokenEndpoint], ['userInfoEndpoint', oidc.userInfoEndpoint]] as const) {
@@ -70,8 +78,10 @@ function validateLogin(props: MetaflowUiOptions, errors: PropErrors): void {
         `give the provider's ${field} from its /.well-known/openid-configuration`);
     }
     errors.check(Token.isUnresolved(oidc.clientId) || (oidc.clientId ?? '').length > 0, 'clientId', 'is empty', 'give the client id the provider issued');
+    errors.check(oidc.clientSecret === undefined || !isLiteralSecret(oidc.clientSecret), 'clientSecret',
+      'is a plain text value, which would be written into the CloudFormation template', 'store it in Secrets Manager and pass SecretValue.secretsManager(\'<secret name>\')');
   }
-  const prefix = props.login?.cognitoOptions?.domainPrefix;
+  const prefix = props.login?._cognitoOptions?.domainPrefix;
   errors.check(prefix === undefined || (DOMAIN_PREFIX.test(prefix) && !/aws|amazon|cognito/.test(prefix)), 'domainPrefix',
     `'${prefix}' is not a valid Cognito domain prefix`, 'use lower-case letters, digits and hyphens, without aws, amazon or cognito');
 }

@@ -6,15 +6,19 @@ import { Construct } from 'constructs';
 import { uiAuthentication } from './ui-authentication';
 import { UiLogin } from './ui-login';
 import { MetaflowUiOptions } from './ui-options';
-import { UI_EPHEMERAL_STORAGE_GIB, validateUiOptions } from './ui-props-validation';
+import { UI_DEFAULT_MEMORY_MIB, UI_EPHEMERAL_STORAGE_GIB, validateUiOptions } from './ui-props-validation';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { MetaflowDatabaseEndpoint } from '../metadata/database';
 import { DatabaseSsl } from '../metadata/database-ssl';
 import { METADATA_PYTHON } from '../metadata/metadata-image';
 import { MetaflowRelease } from '../metadata/metaflow-release';
 import { selectsPublicSubnets } from '../network/subnet-placement';
+import { restrictsCallers } from '../private/cidr';
 import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { PropErrors, validateOrThrow } from '../private/prop-errors';
+
+/** A browser tab left open keeps its websocket for an hour without reconnecting (the backend sends no heartbeat: ws.py). */
+const DEFAULT_IDLE_TIMEOUT = Duration.hours(1);
 
 const UI_PORT = 8083;
 
@@ -132,7 +136,7 @@ export class MetaflowUi extends Construct {
       vpc: props.vpc, description: 'Metaflow UI load balancer: HTTPS and HTTP from the allowed ranges', allowAllOutbound: false,
     });
     this.allowBrowsers(props, internetFacing);
-    this.loadBalancer = this.createLoadBalancer(props, internetFacing, removalPolicy);
+    this.loadBalancer = this.createLoadBalancer(props, internetFacing);
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,
       port: UI_PORT,
@@ -185,14 +189,15 @@ export class MetaflowUi extends Construct {
     });
   }
 
-  private createLoadBalancer(props: MetaflowUiProps, internetFacing: boolean, removalPolicy: RemovalPolicy): elbv2.ApplicationLoadBalancer {
+  private createLoadBalancer(props: MetaflowUiProps, internetFacing: boolean): elbv2.ApplicationLoadBalancer {
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing,
       vpcSubnets: props.loadBalancerSubnets ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : props.serviceSubnets),
       securityGroup: this.loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
-      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      // No deletion protection: the load balancer holds no data, and a protected one would make `cdk destroy` fail.
+      idleTimeout: props.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
     });
     if (props.accessLogsBucket) {
       loadBalancer.logAccessLogs(props.accessLogsBucket, 'metaflow-ui');
@@ -231,7 +236,7 @@ export class MetaflowUi extends Construct {
 
   private createTaskDefinition(props: MetaflowUiProps): ecs.FargateTaskDefinition {
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu: props.cpu ?? 512, memoryLimitMiB: props.memoryLimitMiB ?? 2048,
+      cpu: props.cpu ?? 512, memoryLimitMiB: props.memoryLimitMiB ?? UI_DEFAULT_MEMORY_MIB,
     });
     const cache = props.cache ?? {};
     const bytes = (size: Size | undefined, defaultGiB: number) => String((size ?? Size.gibibytes(defaultGiB)).toBytes());
@@ -282,7 +287,8 @@ export class MetaflowUi extends Construct {
         this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'Metaflow UI over HTTPS');
       }
     }
-    if (internetFacing && !props.allowedCidrs) {
+    // Validation refuses an open internet-facing UI without a login, so an open one here always authenticates.
+    if (internetFacing && !restrictsCallers(props.allowedCidrs)) {
       acknowledgeRule(this.loadBalancerSecurityGroup, 'EC23', 'An internet-facing UI is open to every address by design; the load balancer authenticates every request with the login before it reaches the UI.');
       skipCheckovChecks(this.loadBalancerSecurityGroup,
         [{ id: 'CKV_AWS_260', comment: 'Port 80 of the internet-facing UI only answers with a permanent redirect to HTTPS.' }]);

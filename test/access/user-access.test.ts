@@ -35,9 +35,10 @@ describe('MetaflowUserAccess policy', () => {
 
   test('creates, runs and deletes only this deployment\'s state machines and @schedule rules', () => {
     const prefix = platform.stepFunctions!.stateMachinePrefix;
-    expect(JSON.stringify(byAction('states:CreateStateMachine')[0].Resource)).toContain(`:stateMachine:${prefix}*`);
-    expect(JSON.stringify(byAction('states:StopExecution')[0].Resource)).toContain(`:execution:${prefix}*`);
-    expect(JSON.stringify(byAction('events:PutRule')[0].Resource)).toContain(`:rule/${prefix}*`);
+    // Each glob ends at the '_' Metaflow puts after the prefix, so a neighbour whose prefix starts the same is not covered.
+    expect(JSON.stringify(byAction('states:CreateStateMachine')[0].Resource)).toContain(`:stateMachine:${prefix}_*"`);
+    expect(JSON.stringify(byAction('states:StopExecution')[0].Resource)).toContain(`:execution:${prefix}_*"`);
+    expect(JSON.stringify(byAction('events:PutRule')[0].Resource)).toContain(`:rule/${prefix}_*"`);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['states:StartExecution', 'states:ListExecutions', 'states:DeleteStateMachine', 'events:DeleteRule']));
   });
 
@@ -51,10 +52,19 @@ describe('MetaflowUserAccess policy', () => {
     ]);
   });
 
-  test('reads Batch job logs, and writes nothing it does not need (no IAM beyond PassRole, no DynamoDB)', () => {
-    expect(JSON.stringify(byAction('logs:GetLogEvents')[0].Resource)).toContain(':log-group:/aws/batch/job:*');
+  test('grants only calls the client makes (no logs, no IAM beyond PassRole, no DynamoDB)', () => {
     const services = new Set(actionsOf(statements).map((action: string) => action.split(':')[0]));
-    expect([...services].sort()).toEqual(['batch', 'events', 'iam', 'logs', 's3', 'secretsmanager', 'states']);
+    expect([...services].sort()).toEqual(['batch', 'events', 'iam', 's3', 'secretsmanager', 'states']);
+    // Metaflow reads task logs from S3 and never calls these (batch_client.py, step_functions_client.py, event_bridge_client.py).
+    for (const unused of ['logs:GetLogEvents', 'events:DescribeRule', 'states:DescribeExecution', 'secretsmanager:DescribeSecret']) {
+      expect(actionsOf(statements)).not.toContain(unused);
+    }
+    expect(JSON.stringify(byAction('batch:TerminateJob')[0].Resource)).toMatch(/:job\/\*"\]\]\}$/);
+    expect(byAction('batch:TagResource')[0].Resource).toHaveLength(2);
+    // Only actions without resource-level permissions stay on *.
+    expect(statements.filter((statement: any) => statement.Resource === '*').flatMap((statement: any) => [statement.Action].flat()).sort())
+      .toEqual(['batch:DescribeComputeEnvironments', 'batch:DescribeJobDefinitions', 'batch:DescribeJobQueues', 'batch:DescribeJobs', 'batch:ListJobs',
+        'states:ListStateMachines']);
     expect(actionsOf(statements).filter((action: string) => action.startsWith('iam:'))).toEqual(['iam:PassRole', 'iam:PassRole', 'iam:PassRole']);
   });
 

@@ -31,8 +31,23 @@ function acknowledgements(scope: IConstruct): Array<[string, string]> {
     .flatMap((entry) => Object.entries(entry.data as Record<string, string>)));
 }
 
+/** Resources that CloudFormation would refuse to delete in a `cdk destroy`: protected and not retained (a retained one is left alone). */
+function deletionsRefused(stack: Stack): string[] {
+  const resources = Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>);
+  const protectedResource = (resource: any): boolean => {
+    const props = resource.Properties ?? {};
+    return props.DeletionProtection === true || props.DeletionProtection === 'ACTIVE' || props.DeletionProtectionEnabled === true
+      || (props.LoadBalancerAttributes ?? []).some((attribute: any) => attribute.Key === 'deletion_protection.enabled' && attribute.Value === 'true');
+  };
+  return resources.filter(([, resource]) => protectedResource(resource) && resource.DeletionPolicy !== 'Retain').map(([id]) => id);
+}
+
 describe.each(Object.keys(examples))('example %s', (name) => {
   const stack = examples[name](new App());
+
+  test('cdk destroy completes: no protected resource that CloudFormation would have to delete', () => {
+    expect(deletionsRefused(stack)).toEqual([]);
+  });
 
   test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
     expect(unacknowledgedFindings(stack)).toEqual([]);
@@ -154,9 +169,10 @@ describe('default example', () => {
     ]);
   });
 
-  test('has an encrypted, private, deletion-protected PostgreSQL >= 15 in subnets without public IPs', () => {
-    template.hasResourceProperties('AWS::RDS::DBInstance', {
-      Engine: 'postgres', StorageEncrypted: true, PubliclyAccessible: false, DeletionProtection: true,
+  test('has an encrypted, private PostgreSQL >= 15 that keeps a final snapshot, in subnets without public IPs', () => {
+    template.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      Properties: Match.objectLike({ Engine: 'postgres', StorageEncrypted: true, PubliclyAccessible: false, DeletionProtection: false }),
     });
     const instance = Object.values(template.findResources('AWS::RDS::DBInstance'))[0] as any;
     expect(Number(instance.Properties.EngineVersion.split('.')[0])).toBeGreaterThanOrEqual(15);

@@ -11,7 +11,7 @@ function build(options: MetaflowDatabaseOptions = {}): { stack: Stack; database:
 }
 
 describe('MetaflowDatabase', () => {
-  test('defaults: PostgreSQL 17 by major, t4g.micro, gp3 with autoscaling, encrypted, private, protected, backed up, snapshot on delete', () => {
+  test('defaults: PostgreSQL 17 by major, t4g.micro, gp3 with autoscaling, encrypted, private, backed up, final snapshot on delete (no deletion protection, so destroy completes)', () => {
     const { template } = build();
     template.hasResource('AWS::RDS::DBInstance', {
       DeletionPolicy: 'Snapshot',
@@ -25,7 +25,7 @@ describe('MetaflowDatabase', () => {
         MaxAllocatedStorage: 100,
         StorageEncrypted: true,
         PubliclyAccessible: false,
-        DeletionProtection: true,
+        DeletionProtection: false,
         BackupRetentionPeriod: 7,
         DeleteAutomatedBackups: false,
         MultiAZ: false,
@@ -104,6 +104,13 @@ describe('MetaflowDatabase', () => {
       }),
     });
     template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+  });
+
+  test('RemovalPolicy.RETAIN turns deletion protection on: CloudFormation leaves a retained database alone, so it cannot block a destroy', () => {
+    build({ removalPolicy: RemovalPolicy.RETAIN }).template.hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: true }),
+    });
   });
 
   test('RemovalPolicy.DESTROY also turns deletion protection off, so the deletion can succeed', () => {

@@ -77,7 +77,14 @@ describe('MetaflowStepFunctions', () => {
     // Metaflow's own job definitions only (metaflow_<sha224>, batch_client.py), and the platform's queues.
     expect(JSON.stringify(submitTo[0])).toMatch(/:job-definition\/metaflow_\*"\]\]\}$/);
     expect(submitTo[1]).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as batch.CfnJobQueue), 'JobQueueArn'] });
-    expect(byAction('batch:DescribeJobs').Action).toEqual(['batch:DescribeJobs', 'batch:TerminateJob', 'batch:TagResource']);
+    expect(byAction('batch:DescribeJobs')).toEqual(expect.objectContaining({ Action: 'batch:DescribeJobs', Resource: '*' }));
+    // Stopping and tagging reach jobs only (and tags the platform's queues), never every Batch resource.
+    expect(JSON.stringify(byAction('batch:TerminateJob').Resource)).toMatch(/:job\/\*"\]\]\}$/);
+    const tagOn = byAction('batch:TagResource').Resource;
+    expect(JSON.stringify(tagOn[0])).toMatch(/:job\/\*"\]\]\}$/);
+    expect(tagOn[1]).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as batch.CfnJobQueue), 'JobQueueArn'] });
+    expect(statements.filter((statement) => statement.Resource === '*').flatMap((statement) => [statement.Action].flat()))
+      .not.toEqual(expect.arrayContaining(['batch:TerminateJob']));
     const batchActions = statements.flatMap((statement) => [statement.Action].flat()).filter((action: string) => action.startsWith('batch:'));
     for (const unused of ['batch:RegisterJobDefinition', 'batch:DescribeJobDefinitions', 'batch:DescribeJobQueues']) {
       expect(batchActions).not.toContain(unused);
@@ -91,8 +98,9 @@ describe('MetaflowStepFunctions', () => {
     expect(JSON.stringify(byAction('events:PutRule').Resource)).toContain(':rule/StepFunctionsGetEventsForBatchJobsRule');
     expect(byAction('dynamodb:GetItem').Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(byAction('logs:CreateLogDelivery').Resource).toBe('*');
-    expect(JSON.stringify(byAction('states:StartExecution').Resource)).toContain(':stateMachine:mf*');
-    expect(JSON.stringify(byAction('states:StartExecution').Resource)).toContain(':execution:mf*');
+    // The glob ends at Metaflow's '_' delimiter (<prefix>_<flow>), so prefix mf does not cover mfother_*.
+    expect(JSON.stringify(byAction('states:StartExecution').Resource)).toContain(':stateMachine:mf_*');
+    expect(JSON.stringify(byAction('states:StartExecution').Resource)).toContain(':execution:mf_*');
     // Distributed map runs are redriven by the state machine itself.
     expect(byAction('states:StartExecution').Action).toContain('states:RedriveExecution');
   });
@@ -107,7 +115,7 @@ describe('MetaflowStepFunctions', () => {
     const statements = statementsOf(template, stack, sfn.eventsRole);
     expect(statements).toHaveLength(1);
     expect(statements[0].Action).toBe('states:StartExecution');
-    expect(JSON.stringify(statements[0].Resource)).toMatch(/:stateMachine:team-a\*"\]\]\}$/);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:stateMachine:team-a_\*"\]\]\}$/);
   });
 
   test('options: retention, customer key, removal policy', () => {

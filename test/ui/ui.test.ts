@@ -74,8 +74,8 @@ describe('MetaflowUi service', () => {
     expect(container.StopTimeout).toBe(5);
   });
 
-  test('a 0.5 vCPU / 2 GiB task, circuit-breaker rollback, public IP in public subnets', () => {
-    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '2048', ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'ui' })]) });
+  test('a 0.5 vCPU / 3 GiB task (room above the measured 2.2 GiB card-cache peak), circuit-breaker rollback, public IP in public subnets', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '512', Memory: '3072', ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'ui' })]) });
     template.hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
@@ -134,11 +134,12 @@ describe('MetaflowUi on an internal load balancer', () => {
 describe('MetaflowUi on the internet with Cognito (the default login)', () => {
   const { template, stack, ui } = build((scope) => ({ tls: hostedZoneTls(scope), removalPolicy: RemovalPolicy.RETAIN }));
 
-  test('HTTPS authenticates with Cognito, then forwards; HTTP redirects; modern TLS; invalid headers dropped; deletion protected', () => {
+  test('HTTPS authenticates with Cognito, then forwards; HTTP redirects; modern TLS; invalid headers dropped; an hour of idle websocket', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing',
       LoadBalancerAttributes: Match.arrayWith([
-        { Key: 'deletion_protection.enabled', Value: 'true' }, { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'deletion_protection.enabled', Value: 'false' }, { Key: 'idle_timeout.timeout_seconds', Value: '3600' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
       ]),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
