@@ -1,3 +1,5 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { validateRoleOptions } from './access/role-guardrails';
 import { validateUserAccessOptions } from './access/user-access-props-validation';
 import { validateBatchOptions } from './compute/batch-props-validation';
@@ -5,6 +7,7 @@ import { MetaflowDatastoreOptions } from './datastore/datastore';
 import { validateDatastoreOptions } from './datastore/datastore-props-validation';
 import { validateApiOptions } from './metadata/api-props-validation';
 import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
+import { OwnMetadataService } from './metadata/own-metadata-service';
 import { validateMonitoringOptions } from './monitoring/monitoring-props-validation';
 import { validateNetworkOptions } from './network/network-props-validation';
 import { networkPlacementOf } from './network/subnet-placement';
@@ -17,12 +20,13 @@ import { validateStepSecretsOptions } from './secrets/step-secrets-validation';
 import { validateUiOptions } from './ui/ui-props-validation';
 
 /** Checks the props of every part at once, so that one error names every problem with its full prop path. */
-export function validatePlatformProps(props: MetaflowPlatformProps): void {
+export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatformProps): void {
   const errors = PropErrors.for('MetaflowPlatform');
   for (const [prop, value] of [['metadata', props.metadata], ['api', props.api], ['ui', props.ui]] as const) {
     errors.check(!props.metadataService || value === undefined, prop, 'is set but metadataService is given, so the platform runs no metadata service of its own',
       `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`);
   }
+  checkSharedServiceReach(scope, props, errors);
   const network = errors.at('network');
   validateNetworkOptions(props.network ?? {}, network);
   if (props.network?.vpc) {
@@ -58,4 +62,25 @@ export function validatePlatformProps(props: MetaflowPlatformProps): void {
 /** The datastore's options as the platform passes them: a bucket it creates inherits the platform's removal policy. */
 export function datastoreOptionsOf(props: MetaflowPlatformProps): MetaflowDatastoreOptions {
   return { removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore };
+}
+
+/**
+ * A platform recording into another platform's service must run in that service's VPC: its jobs reach the internal URL
+ * through the service's security group, and that region's endpoints.
+ */
+function checkSharedServiceReach(scope: IConstruct, props: MetaflowPlatformProps, errors: PropErrors): void {
+  const shared = props.metadataService;
+  if (!(shared instanceof OwnMetadataService)) {
+    return;
+  }
+  const vpc = props.network?.vpc;
+  const sameVpc = vpc !== undefined && (vpc === shared.vpc || (!Token.isUnresolved(vpc.vpcId) && vpc.vpcId === shared.vpc.vpcId));
+  errors.check(sameVpc, 'network.vpc', vpc ? 'is not the VPC of the shared metadata service, so Batch jobs could not reach its internal URL'
+    : 'is unset, so the platform would create a VPC of its own, from which Batch jobs could not reach the shared metadata service\'s internal URL',
+  'pass the shared platform\'s network: network: { vpc: sharedPlatform.network.vpc }');
+  const region = Stack.of(shared.vpc).region;
+  const ownRegion = Stack.of(scope).region;
+  errors.check(Token.isUnresolved(region) || Token.isUnresolved(ownRegion) || region === ownRegion, 'metadataService',
+    `is in region ${region}, this platform in ${ownRegion}; a shared service is reached through its VPC, in one region`,
+    'create the team platform in the shared platform\'s region, or give it a metadata service of its own');
 }

@@ -13,17 +13,20 @@ import { PublicApi } from './metadata/public-api';
 import { MetaflowMonitoring } from './monitoring/monitoring';
 import { MetaflowMonitoringOptions } from './monitoring/monitoring-options';
 import { MetaflowNetwork } from './network/network';
+import { selectsIsolatedSubnets } from './network/subnet-placement';
 import { MetaflowNotebook } from './notebook/notebook';
 import { MetaflowNotebookOptions } from './notebook/notebook-options';
 import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { MetaflowPlatformProps } from './platform-props';
 import { datastoreOptionsOf, validatePlatformProps } from './platform-props-validation';
+import { validateOrThrow } from './private/prop-errors';
 import { grantSecretsUnderPrefix, grantSecretValueRead } from './secrets/secret-grants';
 import { StepSecrets } from './secrets/step-secrets';
 import { MetaflowSharedStorage, MetaflowSharedStorageOptions } from './storage/shared-storage';
 import { MetaflowUi } from './ui/ui';
 import { MetaflowUiOptions } from './ui/ui-options';
+import { checkLoginEgress } from './ui/ui-props-validation';
 
 /**
  * A complete Metaflow platform on AWS: network, S3 datastore, metadata service and API, AWS Batch,
@@ -61,7 +64,7 @@ export class MetaflowPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: MetaflowPlatformProps = {}) {
     super(scope, id);
-    validatePlatformProps(props);
+    validatePlatformProps(scope, props);
     this.applyGovernance(props);
 
     this.network = new MetaflowNetwork(this, 'Network', {
@@ -71,7 +74,9 @@ export class MetaflowPlatform extends Construct {
     this.datastore = new MetaflowDatastore(this, 'Datastore', datastoreOptionsOf(props));
     this.metadata = props.metadataService ? undefined : this.createMetadata(props);
     this.api = this.metadata && this.createApi(props, this.metadata);
-    this.metadataService = props.metadataService ?? new OwnMetadataService(this.metadata!, this.api);
+    this.metadataService = props.metadataService ?? new OwnMetadataService(this.metadata!, this.api, () => this.ui);
+    // A shared service's UI shows this platform's runs, whose artifacts, logs and cards are in this platform's bucket.
+    props.metadataService?.grantUiRead(this.datastore);
     this.batch = this.createBatch(props);
     this.stepFunctions = this.createStepFunctions(props);
     this.ui = props.ui && this.metadata && this.createUi(props, props.ui, this.metadata);
@@ -169,6 +174,16 @@ export class MetaflowPlatform extends Construct {
     grantSecretValueRead(secret, this.users);
   }
 
+  /**
+   * Lets this platform's users (the user policy, so the notebook too) read another platform's
+   * datastore: with a shared metadata service everyone sees everyone's runs, but the client reads a
+   * run's artifacts from the bucket that run recorded, which only its own platform may read. A
+   * deliberate opt-in: the other team's artifacts and logs become readable to this team.
+   */
+  public grantDatastoreRead(datastore: MetaflowDatastore): void {
+    datastore.grantRead(this.users);
+  }
+
   private createSharedStorage(props: MetaflowPlatformProps, options: MetaflowSharedStorageOptions): MetaflowSharedStorage {
     const storage = new MetaflowSharedStorage(this, 'SharedStorage', {
       removalPolicy: props.removalPolicy,
@@ -218,8 +233,10 @@ export class MetaflowPlatform extends Construct {
     const service = this.metadataService;
     config.add('METAFLOW_SERVICE_URL', service.serviceUrl, serviceUrlDescription(this.metadata !== undefined, this.api !== undefined));
     config.add('METAFLOW_SERVICE_INTERNAL_URL', service.internalUrl, 'in-VPC URL of the metadata service, used by Batch and Step Functions tasks');
-    if (service.authKeySecret) {
-      config.addSecret('METAFLOW_SERVICE_AUTH_KEY', service.authKeySecret.secretValue);
+    // The own key is read from its secret directly; a shared service's key through the reference it gives other platforms.
+    const authKey = this.api ? this.api.apiKeySecret?.secretValue : service.authKey;
+    if (authKey) {
+      config.addSecret('METAFLOW_SERVICE_AUTH_KEY', authKey);
     }
     if (this.ui) {
       config.add('METAFLOW_UI_URL', this.ui.url, 'URL of the Metaflow UI');
@@ -271,6 +288,9 @@ export class MetaflowPlatform extends Construct {
   }
 
   private createNotebook(options: MetaflowNotebookOptions): MetaflowNotebook {
+    validateOrThrow('MetaflowPlatform', this.network, (network, errors) => errors.check(!selectsIsolatedSubnets(network.vpc, network.computeSubnets),
+      'network.computeSubnets', 'are isolated (no NAT or internet gateway), so the notebook could neither install Metaflow nor read its configuration secret',
+      'select subnets with a NAT gateway or public subnets for compute (network.computeSubnets), or give a new VPC natGateways: 1'));
     const notebook = new MetaflowNotebook(this, 'Notebook', {
       ...options,
       vpc: this.network.vpc,
@@ -298,6 +318,7 @@ export class MetaflowPlatform extends Construct {
   }
 
   private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions, metadata: MetaflowMetadataService): MetaflowUi {
+    validateOrThrow('MetaflowPlatform', options, (ui, errors) => checkLoginEgress(this.network.vpc, { ...ui, serviceSubnets: this.network.computeSubnets }, errors.at('ui')));
     const ui = new MetaflowUi(this, 'Ui', {
       image: props.metadata?.image,
       logRetention: props.logRetention,

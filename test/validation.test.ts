@@ -5,7 +5,7 @@ import {
 import {
   ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
   MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration,
-  MetaflowSharedStorage, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
+  MetaflowSharedStorage, MetaflowUi, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
 
@@ -254,6 +254,21 @@ const cases: Array<[string, Build, string, string]> = [
   ['a public UI without login whose allow-list holds ::/0', platform((stack) => ({ ui: { tls: uiTls(stack), login: UiLogin.none(), allowedCidrs: ['198.51.100.0/24', '::/0'] } })),
     'ui.login', 'keep a login (UiLogin.cognito() or UiLogin.oidc(...)), or set allowedCidrs'],
   ['a UI idle timeout beyond what an ALB allows', platform({ ui: { internetFacing: false, idleTimeout: Duration.hours(2) } }), 'ui.idleTimeout', 'use Duration.hours(1)'],
+  ['an internal UI with a login in a network without NAT', platform((stack) => ({ ui: { internetFacing: false, tls: UiTls.fromCertificate(certificate(stack), 'metaflow.example.com'), login: UiLogin.cognito() } })),
+    'ui.login', 'place it in private subnets with a NAT gateway'],
+  ['MetaflowUi alone: internal with OIDC in public subnets', (stack) => {
+    const platformWithoutUi = new MetaflowPlatform(stack, 'Metaflow');
+    new MetaflowUi(stack, 'Ui', {
+      internetFacing: false,
+      tls: UiTls.fromCertificate(certificate(stack), 'metaflow.example.com'),
+      login: UiLogin.oidc(oidcProvider),
+      vpc: platformWithoutUi.network.vpc,
+      serviceSubnets: platformWithoutUi.network.computeSubnets,
+      cluster: platformWithoutUi.metadata!.cluster,
+      database: platformWithoutUi.metadata!.database.endpoint,
+      datastore: platformWithoutUi.datastore,
+    });
+  }, 'login', 'place it in private subnets with a NAT gateway'],
   ['an empty UI allow-list', platform({ ui: { internetFacing: false, allowedCidrs: [] } }), 'ui.allowedCidrs', 'list at least one CIDR range'],
   ['a UI allow-list with a host name', platform({ ui: { internetFacing: false, allowedCidrs: ['vpn.example.com'] } }), 'ui.allowedCidrs',
     'write ranges like 203.0.113.0/24'],
@@ -353,6 +368,18 @@ const cases: Array<[string, Build, string, string]> = [
     'api.apiKeyRequired', 'keep the API key, or set allowedCidrs to your networks'],
   ['a secrets prefix with a dot, which @secrets reads as a backend name', platform({ secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow.team/' }) }),
     'secrets.namePrefix', "use a folder-like prefix such as 'metaflow/team-a/'"],
+  ['a notebook in isolated compute subnets', platform((stack) => ({
+    network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), computeSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, notebook: {},
+  })), 'network.computeSubnets', 'select subnets with a NAT gateway or public subnets for compute'],
+  ['a team platform with a VPC of its own on a shared service', (stack) => {
+    const shared = new MetaflowPlatform(new Stack(stack.node.root as App, 'Shared'), 'Metaflow');
+    new MetaflowPlatform(stack, 'Team', { metadataService: shared.metadataService });
+  }, 'network.vpc', "pass the shared platform's network: network: { vpc: sharedPlatform.network.vpc }"],
+  ['a team platform in another region than its shared service', (stack) => {
+    const app = stack.node.root as App;
+    const shared = new MetaflowPlatform(new Stack(app, 'Shared', { env: { region: 'us-east-1' } }), 'Metaflow');
+    new MetaflowPlatform(new Stack(app, 'Team', { env: { region: 'eu-west-1' } }), 'Team', { metadataService: shared.metadataService, network: { vpc: shared.network.vpc } });
+  }, 'metadataService', "create the team platform in the shared platform's region"],
   ['alarms without a topic or email', platform({ monitoring: {} }), 'monitoring.alarmTopic', 'pass alarmTopic'],
   ['alarms with an empty email list', platform({ monitoring: { alarmEmails: [] } }), 'monitoring.alarmTopic', 'pass alarmTopic'],
   ['an alarm email that is not an address', platform({ monitoring: { alarmEmails: ['oncall'] } }), 'monitoring.alarmEmails', 'give addresses such as team@example.com'],

@@ -1,14 +1,20 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MetaflowPlatform, StepFunctionsIntegration } from '../../src';
+import { MetaflowPlatform, PublicApi, StepFunctionsIntegration } from '../../src';
+
+/** Props of `SharedMetadataStack`. */
+export interface SharedMetadataStackProps extends StackProps {
+  /** Raise by one to rotate the API key; deploy this stack, then the team stacks. */
+  readonly apiKeyGeneration?: number;
+}
 
 /** The platform team's stack: the network, the metadata service and its API, and a platform of its own. */
 export class SharedMetadataStack extends Stack {
   public readonly platform: MetaflowPlatform;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: SharedMetadataStackProps = {}) {
     super(scope, id, props);
-    this.platform = new MetaflowPlatform(this, 'Metaflow');
+    this.platform = new MetaflowPlatform(this, 'Metaflow', { api: PublicApi.enabled({ apiKeyGeneration: props.apiKeyGeneration }) });
   }
 }
 

@@ -1,6 +1,6 @@
 import {
   aws_apigateway as apigw, aws_elasticloadbalancingv2 as elbv2, aws_iam as iam, aws_logs as logs, aws_secretsmanager as secretsmanager,
-  CfnOutput, RemovalPolicy,
+  CfnOutput, RemovalPolicy, SecretValue,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateApiOptions } from './api-props-validation';
@@ -129,6 +129,10 @@ export class MetaflowApi extends Construct {
   /** The stage URL with a trailing `/`: the value of `METAFLOW_SERVICE_URL`. */
   public readonly url: string;
 
+  private readonly apiKeyGeneration: number;
+  private readonly removalPolicy: RemovalPolicy;
+  private sharedKeySecret?: secretsmanager.Secret;
+
   constructor(scope: Construct, id: string, props: MetaflowApiProps) {
     super(scope, id);
     validateOrThrow('MetaflowApi', props, validateApiOptions);
@@ -169,13 +173,40 @@ export class MetaflowApi extends Construct {
     this.stage.node.addDependency(this.executionLogGroup);
 
     this.addProxyMethods(props.loadBalancer);
+    this.apiKeyGeneration = props.apiKeyGeneration ?? 1;
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (apiKeyRequired) {
-      const key = this.addApiKey(props.apiKeyGeneration ?? 1, props.removalPolicy ?? RemovalPolicy.RETAIN, throttle);
+      const key = this.addApiKey(this.apiKeyGeneration, this.removalPolicy, throttle);
       this.apiKeySecret = key.secret;
       this.apiKey = key.apiKey;
       this.usagePlan = key.usagePlan;
     }
     this.acknowledgeFindings(apiKeyRequired, restrictsCallers(props.allowedCidrs), cloudWatchRole);
+  }
+
+  /**
+   * The API key for platforms in other stacks, or undefined without a key. Each generation's key has
+   * a secret of its own, so a reference to it would be an export that a rotation removes, which
+   * CloudFormation refuses while another stack imports it. Other stacks therefore read the key from
+   * one secret whose ARN never changes (created on first use, `SharedApiKey`), under a field named
+   * after the generation (`apiKeyGeneration<N>`): the reference changes with each rotation, so a
+   * team stack deployed after it rewrites its stored configuration with the new key
+   * (CloudFormation resolves a dynamic reference again only when the reference itself changes).
+   */
+  public keyForOtherStacks(): SecretValue | undefined {
+    if (!this.apiKeySecret) {
+      return undefined;
+    }
+    const field = `apiKeyGeneration${this.apiKeyGeneration}`;
+    if (!this.sharedKeySecret) {
+      this.sharedKeySecret = new secretsmanager.Secret(this, 'SharedApiKey', {
+        description: 'The current Metaflow metadata service API key for platforms in other stacks, under apiKeyGeneration<N>',
+        secretObjectValue: { [field]: this.apiKeySecret.secretValue },
+        removalPolicy: this.removalPolicy,
+      });
+      acknowledgeRule(this.sharedKeySecret, 'SMG4', 'A copy of the API key that follows apiKeyGeneration on every deploy; a rotation Lambda could not update API Gateway\'s key.');
+    }
+    return SecretValue.secretsManager(this.sharedKeySecret.secretArn, { jsonField: field });
   }
 
   /** The platform outputs the URL as METAFLOW_SERVICE_URL; RestApi's own undescribed endpoint output would repeat it. */

@@ -1,4 +1,5 @@
-import { aws_ec2 as ec2, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, aws_iam as iam, aws_secretsmanager as secretsmanager, SecretValue } from 'aws-cdk-lib';
+import { MetaflowDatastore } from '../datastore/datastore';
 
 /**
  * A Metaflow metadata service that platforms record runs in: its own, or one shared by several
@@ -9,11 +10,23 @@ export interface IMetaflowMetadataService {
   readonly serviceUrl: string;
   /** The URL inside the VPC that Batch and Step Functions tasks use (`METAFLOW_SERVICE_INTERNAL_URL`). */
   readonly internalUrl: string;
-  /** The secret holding the API key that `serviceUrl` requires, if it requires one (`METAFLOW_SERVICE_AUTH_KEY`). */
-  readonly authKeySecret?: secretsmanager.ISecret;
+  /**
+   * The API key that `serviceUrl` requires, if it requires one (`METAFLOW_SERVICE_AUTH_KEY`), as a
+   * reference resolved at deploy time. A shared platform's reference survives a key rotation: the
+   * shared stack keeps every export a team stack imports, and the team's stored configuration takes
+   * the new key when the team stack is deployed after the rotation.
+   */
+  readonly authKey?: SecretValue;
 
   /** Lets `peer` (for example a team's Batch compute) reach `internalUrl`. */
   allowClientsFrom(peer: ec2.IConnectable): void;
+
+  /**
+   * Lets the service's UI, if it has one, read a datastore whose runs record into the service: the
+   * UI shows DAGs, artifacts, logs and cards from the bucket each run names. A platform calls this
+   * for its own datastore when it records into a shared service.
+   */
+  grantUiRead(datastore: MetaflowDatastore): void;
 }
 
 /**
@@ -40,6 +53,14 @@ export interface MetaflowMetadataServiceAttributes {
    * @default - true when `serviceUrl` differs from `internalUrl` (a public API), false otherwise
    */
   readonly apiKeyRequired?: boolean;
+
+  /**
+   * Task role of the service's UI, which `grantUiRead` lets read the datastores that record into
+   * the service (a shared platform's `ui.taskDefinition.taskRole`).
+   *
+   * @default - `grantUiRead` changes nothing; grant the UI read access to each team's bucket yourself
+   */
+  readonly uiTaskRole?: iam.IRole;
 
   /**
    * Security group of the service's internal load balancer, to which `allowClientsFrom` adds rules

@@ -11,6 +11,7 @@ import { validateMetadataServiceOptions } from './metadata-service-props-validat
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
 import { MetaflowRelease } from './metaflow-release';
 import { MetaflowSchemaMigration } from './schema-migration';
+import { MetaflowDatastore } from '../datastore/datastore';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
@@ -319,4 +320,10 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
   public allowClientsFrom(peer: ec2.IConnectable): void {
     admitMetadataClients(peer, this.loadBalancerSecurityGroup);
   }
+
+  /**
+   * Does nothing: the service alone has no UI. Share a whole platform (`platform.metadataService`),
+   * whose UI then reads the datastores that record into it.
+   */
+  public grantUiRead(_datastore: MetaflowDatastore): void {}
 }

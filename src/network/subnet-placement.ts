@@ -89,6 +89,11 @@ export function selectsPublicSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelecti
   return selection.subnetType === ec2.SubnetType.PUBLIC || selectsOnly(vpc, selection, vpc.publicSubnets);
 }
 
+/** True when `selection` picks isolated subnets only: no route to the internet, no NAT. */
+export function selectsIsolatedSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): boolean {
+  return selection.subnetType === ec2.SubnetType.PRIVATE_ISOLATED || selectsOnly(vpc, selection, vpc.isolatedSubnets);
+}
+
 /** True when every subnet `selection` picks is one of `subnets`. */
 export function selectsOnly(vpc: ec2.IVpc, selection: ec2.SubnetSelection, subnets: ec2.ISubnet[]): boolean {
   const ids = new Set(subnets.map((subnet) => subnet.subnetId));

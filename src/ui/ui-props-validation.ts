@@ -1,6 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, Token } from 'aws-cdk-lib';
 import { UiLoginKind } from './ui-login-kind';
 import { MetaflowUiOptions } from './ui-options';
+import { selectsOnly } from '../network/subnet-placement';
 import { checkCidrs, restrictsCallers } from '../private/cidr';
 import { checkFargateSize } from '../private/fargate-size';
 import { isLiteralSecret } from '../private/literal-secret';
@@ -96,4 +97,26 @@ function validateCache(props: MetaflowUiOptions, errors: PropErrors): void {
   errors.check(totalGiB < UI_EPHEMERAL_STORAGE_GIB - 2, 'artifactStorage',
     `with dagStorage and logStorage adds up to ${totalGiB} GiB, more than fits the task's ${UI_EPHEMERAL_STORAGE_GIB} GiB of ephemeral storage`,
     `keep the three under ${UI_EPHEMERAL_STORAGE_GIB - 2} GiB together`);
+}
+
+/** Where the UI's load balancer goes, for the login check. */
+export interface UiPlacement extends MetaflowUiOptions {
+  readonly serviceSubnets: ec2.SubnetSelection;
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
+}
+
+/**
+ * An internal load balancer that authenticates calls the identity provider's token endpoint from its own nodes, which
+ * have private addresses only: without a NAT gateway in their subnets the call fails and every login ends in HTTP 500.
+ */
+export function checkLoginEgress(vpc: ec2.IVpc, props: UiPlacement, errors: PropErrors): void {
+  const internetFacing = props.internetFacing ?? true;
+  const login = props.login?._kind ?? (internetFacing ? UiLoginKind.COGNITO : UiLoginKind.NONE);
+  if (internetFacing || login === UiLoginKind.NONE) {
+    return;
+  }
+  const subnets = props.loadBalancerSubnets ?? props.serviceSubnets;
+  errors.check(subnets.subnetType === ec2.SubnetType.PRIVATE_WITH_EGRESS || selectsOnly(vpc, subnets, vpc.privateSubnets), 'login',
+    'needs the internal load balancer to reach the identity provider\'s token endpoint, but its subnets have no NAT gateway, so every login would fail with HTTP 500',
+    'place it in private subnets with a NAT gateway (network.natGateways: 1, or loadBalancerSubnets), or use UiLogin.none() with allowedCidrs on the internal load balancer');
 }

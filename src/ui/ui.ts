@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { uiAuthentication } from './ui-authentication';
 import { UiLogin } from './ui-login';
 import { MetaflowUiOptions } from './ui-options';
-import { UI_DEFAULT_MEMORY_MIB, UI_EPHEMERAL_STORAGE_GIB, validateUiOptions } from './ui-props-validation';
+import { checkLoginEgress, UI_DEFAULT_MEMORY_MIB, UI_EPHEMERAL_STORAGE_GIB, validateUiOptions } from './ui-props-validation';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { MetaflowDatabaseEndpoint } from '../metadata/database';
 import { DatabaseSsl } from '../metadata/database-ssl';
@@ -119,6 +119,7 @@ export class MetaflowUi extends Construct {
     const errors = PropErrors.for('MetaflowUi');
     errors.check(!props.accessLogsBucket || !Token.isUnresolved(Stack.of(this).region), 'accessLogsBucket',
       'needs the stack\'s region: the bucket policy names the load balancer log delivery account of the region', 'give the stack an env with a region');
+    checkLoginEgress(props.vpc, props, errors);
     errors.throwIfAny();
     const internetFacing = props.internetFacing ?? true;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;

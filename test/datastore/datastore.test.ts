@@ -1,6 +1,6 @@
 import { App, aws_iam as iam, aws_kms as kms, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MetaflowDatastore } from '../../src';
+import { MetaflowDatastore, MetaflowPlatform } from '../../src';
 
 function newStack(): Stack {
   return new Stack(new App(), 'Test');
@@ -184,5 +184,20 @@ describe('MetaflowDatastore prop validation', () => {
     const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'existing');
     expect(() => new MetaflowDatastore(stack, 'Datastore', { bucket, versioned: true, removalPolicy: RemovalPolicy.DESTROY }))
       .toThrow(/\(2 problem\(s\)\)[\s\S]*removalPolicy: only shapes a new bucket[\s\S]*versioned: only shapes a new bucket/);
+  });
+});
+
+describe('a platform adopting a bucket with its KMS key in an environment-agnostic stack (as `cdk init` writes it)', () => {
+  test('synthesizes, and the user policy may use the key', () => {
+    const stack = newStack();
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/abcd');
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Bucket', { bucketName: 'existing', encryptionKey });
+    const platform = new MetaflowPlatform(stack, 'Metaflow', { datastore: { bucket } });
+    const template = Template.fromStack(stack);
+    const policy = template.toJSON().Resources[stack.getLogicalId(platform.users.policy.node.defaultChild as iam.CfnManagedPolicy)];
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey*']),
+      Resource: 'arn:aws:kms:us-east-1:111122223333:key/abcd',
+    }));
   });
 });

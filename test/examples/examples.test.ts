@@ -401,6 +401,67 @@ describe('team example: a shared metadata service and a team platform in two sta
   });
 });
 
+describe('team example: rotating the shared API key', () => {
+  const synthesize = (apiKeyGeneration: number) => {
+    const app = new App();
+    const shared = new SharedMetadataStack(app, 'MetaflowShared', { apiKeyGeneration });
+    const team = new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' });
+    return { shared: Template.fromStack(shared).toJSON(), team: Template.fromStack(team).toJSON() };
+  };
+  const importsOf = (template: any): string[] => [...new Set([...JSON.stringify(template).matchAll(/"Fn::ImportValue":"([^"]+)"/g)].map((match) => match[1]))];
+  const exportsOf = (template: any): string[] => Object.values(template.Outputs ?? {}).map((output: any) => output.Export?.Name).filter(Boolean);
+  const first = synthesize(1);
+  const second = synthesize(2);
+
+  test('every export the team stack imports at generation 1 still exists at generation 2, so the shared stack can update', () => {
+    const imported = importsOf(first.team);
+    expect(imported.length).toBeGreaterThan(0);
+    expect(exportsOf(second.shared)).toEqual(expect.arrayContaining(imported));
+  });
+
+  test('the team\'s stored configuration reads the key of the current generation, so deploying the team stack picks up the new key', () => {
+    const storedConfig = (template: any) => JSON.stringify(Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::SecretsManager::Secret'));
+    expect(storedConfig(first.team)).toContain(':SecretString:apiKeyGeneration1::}}');
+    expect(storedConfig(second.team)).toContain(':SecretString:apiKeyGeneration2::}}');
+    // A new generation is a new key value: the generation-2 secret is a new resource.
+    const secrets = (template: any) => Object.keys(template.Resources).filter((id) => /ApiKeySecret/.test(id));
+    expect(secrets(second.shared).filter((id) => !secrets(first.shared).includes(id))).toHaveLength(1);
+  });
+});
+
+describe('a team platform recording into a shared platform with a UI', () => {
+  const app = new App();
+  const shared = new WithUiStack(app, 'MetaflowWithUi');
+  const team = new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' });
+  const teamTemplate = Template.fromStack(team);
+
+  test('the shared UI may read the team\'s runs (sysroot objects) from the team\'s bucket, through a policy in the team stack', () => {
+    const policies = Object.values(teamTemplate.findResources('AWS::IAM::Policy')) as any[];
+    const uiPolicies = policies.filter((policy) => /UiTaskDefinitionTaskRole/.test(JSON.stringify(policy.Properties.Roles)));
+    expect(uiPolicies).toHaveLength(1);
+    expect(JSON.stringify(uiPolicies[0].Properties.Roles)).toContain('Fn::ImportValue');
+    const statements = JSON.stringify(uiPolicies[0].Properties.PolicyDocument.Statement);
+    expect(statements).toContain('s3:GetObject');
+    expect(statements).toContain(team.getLogicalId(team.platform.datastore.bucket.node.defaultChild as any));
+    expect(statements).not.toContain('s3:PutObject');
+  });
+
+  test('the team\'s users read only their own bucket unless granted another (grantDatastoreRead)', () => {
+    const userPolicy = teamTemplate.toJSON().Resources[team.getLogicalId(team.platform.users.policy.node.defaultChild as any)];
+    expect(JSON.stringify(userPolicy.Properties.PolicyDocument)).not.toContain('Fn::ImportValue');
+  });
+
+  test('grantDatastoreRead lets the team\'s users read the shared platform\'s runs too', () => {
+    const otherApp = new App();
+    const sharedWithUi = new WithUiStack(otherApp, 'MetaflowWithUi');
+    const reader = new TeamPlatformStack(otherApp, 'MetaflowTeamVision', { shared: sharedWithUi.platform, team: 'vision' });
+    reader.platform.grantDatastoreRead(sharedWithUi.platform.datastore);
+    const userPolicy = Template.fromStack(reader).toJSON().Resources[reader.getLogicalId(reader.platform.users.policy.node.defaultChild as any)];
+    const statements = JSON.stringify(userPolicy.Properties.PolicyDocument.Statement);
+    expect(statements).toMatch(/"Fn::ImportValue":"MetaflowWithUi:ExportsOutputFnGetAttMetaflowDatastoreBucket/);
+  });
+});
+
 describe('private example', () => {
   const template = Template.fromStack(examples.private(new App()));
 

@@ -48,7 +48,7 @@ describe('a platform on an imported metadata service', () => {
 describe('MetaflowMetadataService.fromAttributes', () => {
   test('an API without key needs no secret when that is said explicitly', () => {
     const imported = MetaflowMetadataService.fromAttributes(newStack(), 'Shared', { serviceUrl, internalUrl, apiKeyRequired: false });
-    expect(imported.authKeySecret).toBeUndefined();
+    expect(imported.authKey).toBeUndefined();
   });
 
   test('the internal URL used as service URL needs no key', () => {

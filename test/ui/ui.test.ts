@@ -284,3 +284,21 @@ describe('MetaflowUi login and certificate choices', () => {
     expect(environment.CACHE_ARTIFACT_MAX_ACTIONS).toBe('8');
   });
 });
+
+describe('an internal UI with a login', () => {
+  test('synthesizes when its load balancer subnets have a NAT gateway, through which it reaches the token endpoint', () => {
+    const stack = new Stack(new App(), 'Test');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
+    const ui = new MetaflowUi(stack, 'Ui', {
+      internetFacing: false,
+      tls: UiTls.fromCertificate(acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111122223333:certificate/abc'), 'metaflow.example.com'),
+      login: UiLogin.oidc(oidcProvider),
+      vpc,
+      serviceSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      database: new MetaflowDatabase(stack, 'Database', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }).endpoint,
+      datastore: new MetaflowDatastore(stack, 'Datastore'),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    expect(ui.loadBalancer).toBeDefined();
+  });
+});
