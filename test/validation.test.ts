@@ -378,7 +378,9 @@ const cases: Array<[string, Build, string, string]> = [
   ['a team platform in another region than its shared service', (stack) => {
     const app = stack.node.root as App;
     const shared = new MetaflowPlatform(new Stack(app, 'Shared', { env: { region: 'us-east-1' } }), 'Metaflow');
-    new MetaflowPlatform(new Stack(app, 'Team', { env: { region: 'eu-west-1' } }), 'Team', { metadataService: shared.metadataService, network: { vpc: shared.network.vpc } });
+    new MetaflowPlatform(new Stack(app, 'Team', { env: { region: 'eu-west-1' } }), 'Team', {
+      metadataService: shared.metadataService, network: { vpc: shared.network.vpc },
+    });
   }, 'metadataService', "create the team platform in the shared platform's region"],
   ['alarms without a topic or email', platform({ monitoring: {} }), 'monitoring.alarmTopic', 'pass alarmTopic'],
   ['alarms with an empty email list', platform({ monitoring: { alarmEmails: [] } }), 'monitoring.alarmTopic', 'pass alarmTopic'],
