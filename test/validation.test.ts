@@ -369,7 +369,8 @@ const cases: Array<[string, Build, string, string]> = [
   ['a secrets prefix with a dot, which @secrets reads as a backend name', platform({ secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow.team/' }) }),
     'secrets.namePrefix', "use a folder-like prefix such as 'metaflow/team-a/'"],
   ['a notebook in isolated compute subnets', platform((stack) => ({
-    network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), computeSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, notebook: {},
+    network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), computeSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
+    notebook: {},
   })), 'network.computeSubnets', 'select subnets with a NAT gateway or public subnets for compute'],
   ['a team platform with a VPC of its own on a shared service', (stack) => {
     const shared = new MetaflowPlatform(new Stack(stack.node.root as App, 'Shared'), 'Metaflow');
