@@ -368,6 +368,8 @@ const cases: Array<[string, Build, string, string]> = [
     'api.apiKeyRequired', 'keep the API key, or set allowedCidrs to your networks'],
   ['a secrets prefix with a dot, which @secrets reads as a backend name', platform({ secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow.team/' }) }),
     'secrets.namePrefix', "use a folder-like prefix such as 'metaflow/team-a/'"],
+  ['a notebook pinned to a Metaflow older than the configuration needs', platform({ notebook: { metaflowPackage: 'metaflow==2.17.0' } }), 'notebook.metaflowPackage',
+    'pin 2.18.3 or newer'],
   ['a notebook in isolated compute subnets', platform((stack) => ({
     network: { vpc: adoptedVpc(stack, { public: true, isolated: true }), computeSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } },
     notebook: {},

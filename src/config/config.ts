@@ -29,6 +29,21 @@ export interface MetaflowConfigProps {
 const CONFIG_FILE = '~/.metaflowconfig/config.json';
 
 /**
+ * The one command that writes the stored configuration, for bash, sh and zsh. It writes to a temporary file and moves it
+ * into place only when `aws` succeeded and the result is JSON, so expired credentials leave the old configuration as it
+ * was (a half-written config.json would make `import metaflow` fail). Everything it creates is readable by the owner only
+ * (umask 077 in a subshell, so the caller's umask stays): the file holds the API key.
+ */
+function configureCommand(secretArn: string): string {
+  return '( umask 077 && d="$HOME/.metaflowconfig" && f="$d/config.json" && t="$f.$$.tmp" && mkdir -p "$d" && '
+    + `{ aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${secretArn} --query SecretString --output text > "$t" `
+    + '&& python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$t" '
+    + '&& { [ ! -e "$f" ] || { b="$f.$(date +%Y%m%d%H%M%S).bak" && cp "$f" "$b" && chmod 600 "$b"; }; } '
+    + '&& mv -f "$t" "$f" && chmod 600 "$f" && echo "Wrote $f"; } '
+    + '|| { rm -f "$t"; echo "Metaflow configuration not written: $f is unchanged" >&2; exit 1; } )';
+}
+
+/**
  * The Metaflow client configuration a platform provides: a map of `METAFLOW_*` keys to values,
  * one stack output per key, one output holding the public keys as JSON, and a Secrets Manager
  * secret holding the complete configuration, secret keys included, with an output giving the one
@@ -70,8 +85,7 @@ export class MetaflowConfig extends Construct {
     acknowledgeRule(this.secret, 'SMG4', 'The stored configuration is rewritten from its sources on every deploy, so it follows a key rotated through apiKeyGeneration.');
     this.configureCommandOutput = new CfnOutput(this, 'ConfigureCommand', {
       description: `Writes the complete Metaflow client configuration to ${CONFIG_FILE} (an existing file is kept as config.json.<time>.bak)`,
-      value: `mkdir -p ~/.metaflowconfig && f=${CONFIG_FILE} && { [ ! -e "$f" ] || cp "$f" "$f.$(date +%Y%m%d%H%M%S).bak"; } && `
-        + `aws secretsmanager get-secret-value --region ${Aws.REGION} --secret-id ${this.secret.secretArn} --query SecretString --output text > "$f"`,
+      value: configureCommand(this.secret.secretArn),
     });
     this.secretArnOutput = new CfnOutput(this, 'SecretArn', {
       description: 'Secrets Manager secret holding the complete Metaflow client configuration, API key included',

@@ -1,3 +1,6 @@
+/** Where the start script reports a failed background install of Metaflow: the top of the notebook's file browser. */
+export const INSTALL_FAILED = '~/SageMaker/METAFLOW-INSTALL-FAILED.txt';
+
 /** What the notebook's start script needs. */
 export interface NotebookStartScriptProps {
   /** ARN of the secret holding the complete client configuration. */
@@ -28,7 +31,10 @@ export function notebookStartScript(props: NotebookStartScriptProps): string {
     `for key in ${props.requiredKeys.join(' ')}; do`,
     '  grep -q "\\"$key\\"" ~/.metaflowconfig/config.json || { echo "The stored Metaflow configuration lacks $key" >&2; exit 1; }',
     'done',
-    `nohup bash -c 'source ~/anaconda3/bin/activate python3 && pip install --quiet "${props.metaflowPackage}"' > ~/metaflow-install.log 2>&1 &`,
+    // The install outlives the script, so a failure is written where the user looks: the notebook's file browser (~/SageMaker).
+    `nohup bash -c 'rm -f ${INSTALL_FAILED} && source ~/anaconda3/bin/activate python3 && pip install --quiet "${props.metaflowPackage}" `
+      + `|| { echo "pip install \\"${props.metaflowPackage}\\" failed: see ~/metaflow-install.log, then run it in a terminal" > ${INSTALL_FAILED}; exit 1; }' `
+      + '> ~/metaflow-install.log 2>&1 &',
     'METAFLOW',
     '',
   ].join('\n');

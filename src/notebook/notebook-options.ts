@@ -28,7 +28,7 @@ export interface MetaflowNotebookOptions {
   /**
    * What `pip install` installs for Metaflow, for example `'metaflow==2.19.7'`.
    *
-   * @default 'metaflow'
+   * @default 'metaflow>=2.18.3' (the oldest client the platform's configuration works with; older pins are refused)
    */
   readonly metaflowPackage?: string;
 

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { notebookStartScript } from './notebook-lifecycle';
 import { MetaflowNotebookOptions } from './notebook-options';
 import { validateNotebookOptions } from './notebook-props-validation';
+import { METAFLOW_REQUIREMENT } from '../config/metaflow-client-version';
 import { IMetaflowMetadataService } from '../metadata/metadata-service-reference';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule, acknowledgeWildcardResources, CheckovSkip, skipCheckovChecks } from '../private/nag';
@@ -77,7 +78,7 @@ export class MetaflowNotebook extends Construct {
           configSecretArn: props.configSecret.secretArn,
           region: Aws.REGION,
           requiredKeys: props.configKeys,
-          metaflowPackage: props.metaflowPackage ?? 'metaflow',
+          metaflowPackage: props.metaflowPackage ?? METAFLOW_REQUIREMENT,
         })),
       }],
     });

@@ -1,8 +1,11 @@
-import { App, aws_iam as iam, Stack } from 'aws-cdk-lib';
+import { App, aws_iam as iam, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowRoleOptions, UiLogin } from '../../src';
 
-/** A platform with every part that creates roles: Fargate (execution role), UI, notebook, user role, retention handlers. */
+/**
+ * A platform with every part that creates roles: Fargate (execution role), UI, notebook, user role, retention handlers, and the
+ * stack-level provider it causes (S3 auto-delete).
+ */
 function everyRole(roles?: MetaflowRoleOptions) {
   const stack = new Stack(new App(), 'Test');
   const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] });
@@ -11,6 +14,7 @@ function everyRole(roles?: MetaflowRoleOptions) {
       computeEnvironments: [{ name: 'cpu' }, { name: 'fargate', kind: ComputeEnvironmentKind.FARGATE }],
       jobLogRetention: 30,
     },
+    datastore: { autoDeleteObjects: true, removalPolicy: RemovalPolicy.DESTROY },
     ui: { internetFacing: false, login: UiLogin.none() },
     notebook: {},
     users: { roleAssumableBy: ['111122223333'] },
@@ -18,7 +22,7 @@ function everyRole(roles?: MetaflowRoleOptions) {
     sharedStorage: {},
     roles: roles && { ...roles, permissionsBoundary: roles.permissionsBoundary && boundary },
   });
-  const roleResources = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+  const roleResources = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
   return { stack, boundary, roleResources };
 }
 
@@ -36,8 +40,23 @@ describe('role guardrails', () => {
     }
   });
 
-  test('every role is named with the prefix, uniquely, within 64 characters', () => {
-    const names = roleResources.map((role) => role.Properties.RoleName as string);
+  test('the stack-level S3 auto-delete provider\'s role is among them', () => {
+    const template = Template.fromStack(stack).toJSON();
+    const providerRoles = Object.keys(template.Resources).filter((id) => /^CustomS3AutoDeleteObjectsCustomResourceProviderRole/.test(id));
+    expect(providerRoles).toHaveLength(1);
+    for (const id of providerRoles) {
+      expect(template.Resources[id].Properties.PermissionsBoundary).toEqual(stack.resolve(boundary.managedPolicyArn));
+    }
+  });
+
+  test('a retained role (API Gateway\'s account-level CloudWatch role) gets no fixed name, which would collide after cdk destroy', () => {
+    const retained = roleResources.filter((role) => role.DeletionPolicy === 'Retain');
+    expect(retained).toHaveLength(1);
+    expect(retained[0].Properties.RoleName).toBeUndefined();
+  });
+
+  test('every other role is named with the prefix, uniquely, within 64 characters', () => {
+    const names = roleResources.filter((role) => role.DeletionPolicy !== 'Retain').map((role) => role.Properties.RoleName as string);
     for (const name of names) {
       expect(name).toMatch(/^mf-[\w+=,.@-]+$/);
       expect(name.length).toBeLessThanOrEqual(64);

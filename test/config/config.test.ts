@@ -1,5 +1,5 @@
-import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
@@ -55,16 +55,9 @@ describe('MetaflowConfig', () => {
     const stack = new Stack(new App(), 'Test');
     const config = new MetaflowConfig(stack, 'Config', { removalPolicy: RemovalPolicy.DESTROY });
     const secretRef = { Ref: stack.getLogicalId(config.secret.node.defaultChild as any) };
-    expect(stack.resolve(config.configureCommandOutput.value)).toEqual({
-      'Fn::Join': ['', [
-        'mkdir -p ~/.metaflowconfig && f=~/.metaflowconfig/config.json && { [ ! -e "$f" ] || cp "$f" "$f.$(date +%Y%m%d%H%M%S).bak"; } && '
-        + 'aws secretsmanager get-secret-value --region ',
-        { Ref: 'AWS::Region' },
-        ' --secret-id ',
-        secretRef,
-        ' --query SecretString --output text > "$f"',
-      ]],
-    });
+    const parts = stack.resolve(config.configureCommandOutput.value)['Fn::Join'][1] as unknown[];
+    expect(parts).toEqual(expect.arrayContaining([{ Ref: 'AWS::Region' }, secretRef]));
+    expect(parts.join('')).toContain('aws secretsmanager get-secret-value --region ');
     const template = Template.fromStack(stack);
     template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
     template.hasOutput('MetaflowConfigureCommand', {});
@@ -72,22 +65,48 @@ describe('MetaflowConfig', () => {
     template.hasOutput('MetaflowConfigJson', {});
   });
 
-  test('the configure command keeps an existing configuration and writes the new one', () => {
-    const stack = new Stack(new App(), 'Test');
-    const config = new MetaflowConfig(stack, 'Config');
-    // Run the command with a stand-in `aws` that prints a configuration, in a scratch HOME holding an old one.
-    const command = (stack.resolve(config.configureCommandOutput.value)['Fn::Join'][1] as unknown[])
-      .map((part) => (typeof part === 'string' ? part : 'X')).join('');
-    const home = mkdtempSync(join(tmpdir(), 'home-'));
-    mkdirSync(join(home, '.metaflowconfig'));
-    writeFileSync(join(home, '.metaflowconfig', 'config.json'), '{"old":true}');
-    mkdirSync(join(home, 'bin'));
-    writeFileSync(join(home, 'bin', 'aws'), '#!/bin/sh\necho \'{"new":true}\'\n', { mode: 0o755 });
-    execFileSync('bash', ['-c', command], { env: { HOME: home, PATH: `${join(home, 'bin')}:${process.env.PATH}` } });
-    const files = readdirSync(join(home, '.metaflowconfig')).sort();
-    expect(files).toEqual([expect.stringMatching(/^config\.json$/), expect.stringMatching(/^config\.json\.\d{14}\.bak$/)]);
-    expect(readFileSync(join(home, '.metaflowconfig', files[1]), 'utf8')).toBe('{"old":true}');
-    expect(readFileSync(join(home, '.metaflowconfig', 'config.json'), 'utf8')).toBe('{"new":true}\n');
+  describe.each(configureShells())('the configure command under %s', (shell) => {
+    // The command as `cdk deploy` prints it, run with a stand-in `aws` in a scratch HOME holding an old configuration.
+    const run = (aws: string) => {
+      const stack = new Stack(new App(), 'Test');
+      const config = new MetaflowConfig(stack, 'Config');
+      const command = (stack.resolve(config.configureCommandOutput.value)['Fn::Join'][1] as unknown[])
+        .map((part) => (typeof part === 'string' ? part : 'X')).join('');
+      const home = mkdtempSync(join(tmpdir(), 'home-'));
+      const dir = join(home, '.metaflowconfig');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'config.json'), '{"old":true}', { mode: 0o644 });
+      mkdirSync(join(home, 'bin'));
+      writeFileSync(join(home, 'bin', 'aws'), `#!/bin/sh\n${aws}\n`, { mode: 0o755 });
+      const result = spawnSync(shell, ['-c', command], { env: { HOME: home, PATH: `${join(home, 'bin')}:${process.env.PATH}` }, encoding: 'utf8' });
+      const files = readdirSync(dir).sort();
+      const mode = (file: string) => (statSync(join(dir, file)).mode & 0o777).toString(8);
+      return { status: result.status, stderr: result.stderr, files, dir, mode };
+    };
+
+    test('aws succeeds: the old file is kept as a backup, the new one written, both readable by the owner only', () => {
+      const { status, files, dir, mode } = run('echo \'{"new":true}\'');
+      expect(status).toBe(0);
+      expect(files).toEqual(['config.json', expect.stringMatching(/^config\.json\.\d{14}\.bak$/)]);
+      expect(readFileSync(join(dir, files[1]), 'utf8')).toBe('{"old":true}');
+      expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{"new":true}\n');
+      expect(files.map(mode)).toEqual(['600', '600']);
+    });
+
+    test('aws fails (expired credentials, exit 255): the old file stays as it was, no temporary file is left, the command fails', () => {
+      const { status, stderr, files, dir } = run('echo "ExpiredToken" >&2; exit 255');
+      expect(status).not.toBe(0);
+      expect(stderr).toContain('not written');
+      expect(files).toEqual(['config.json']);
+      expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{"old":true}');
+    });
+
+    test('aws prints something that is not JSON: the old file stays', () => {
+      const { status, files, dir } = run('echo "<html>proxy login</html>"');
+      expect(status).not.toBe(0);
+      expect(files).toEqual(['config.json']);
+      expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{"old":true}');
+    });
   });
 
   test('a platform named otherwise prefixes the output ids with its id', () => {
@@ -104,3 +123,19 @@ describe('MetaflowConfig', () => {
     expect(() => config.addSecret('METAFLOW_X', SecretValue.unsafePlainText('y'))).toThrow(/METAFLOW_X is already set/);
   });
 });
+
+/**
+ * The shells users paste the command into. CI installs zsh (.ci/run); elsewhere a missing zsh is left out with a note,
+ * and under CI it fails the run.
+ */
+function configureShells(): string[] {
+  const available = (shell: string) => spawnSync(shell, ['-c', 'true']).status === 0;
+  const missing = ['bash', 'sh', 'zsh'].filter((shell) => !available(shell));
+  if (missing.length > 0 && process.env.CI) {
+    throw new Error(`The configure command tests need ${missing.join(', ')}; .ci/run installs them`);
+  }
+  for (const shell of missing) {
+    console.warn(`configure command not tested under ${shell}: it is not installed`);
+  }
+  return ['bash', 'sh', 'zsh'].filter((shell) => !missing.includes(shell));
+}

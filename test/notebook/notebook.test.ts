@@ -1,6 +1,11 @@
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, aws_kms as kms, aws_logs as logs, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MetaflowPlatform, MetaflowPlatformProps, PublicApi } from '../../src';
+import { notebookStartScript } from '../../src/notebook/notebook-lifecycle';
 
 function build(props: MetaflowPlatformProps) {
   const stack = new Stack(new App(), 'Test');
@@ -49,7 +54,24 @@ describe('MetaflowNotebook in the default network (public subnets, no NAT)', () 
     const script = JSON.stringify(template.findResources('AWS::SageMaker::NotebookInstanceLifecycleConfig'));
     expect(script).not.toContain('resolve:secretsmanager');
     expect(script).toContain('METAFLOW_SERVICE_AUTH_KEY');
-    expect(script).toContain('pip install --quiet \\"metaflow\\"');
+    expect(script).toContain('pip install --quiet \\"metaflow>=2.18.3\\"');
+  });
+
+  test('a failed background install leaves a note in the notebook\'s file browser (script run with stand-ins for aws and pip)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'notebook-'));
+    mkdirSync(join(home, 'SageMaker'));
+    mkdirSync(join(home, 'anaconda3', 'bin'), { recursive: true });
+    writeFileSync(join(home, 'anaconda3', 'bin', 'activate'), '');
+    mkdirSync(join(home, 'bin'));
+    writeFileSync(join(home, 'bin', 'aws'), '#!/bin/sh\necho \'{"METAFLOW_SERVICE_URL": "x"}\'\n', { mode: 0o755 });
+    writeFileSync(join(home, 'bin', 'pip'), '#!/bin/sh\necho "No matching distribution" >&2; exit 1\n', { mode: 0o755 });
+    const script = notebookStartScript({ configSecretArn: 'arn', region: 'us-east-1', requiredKeys: ['METAFLOW_SERVICE_URL'], metaflowPackage: 'metaflow>=2.18.3' });
+    // The part between the heredoc markers is what runs as ec2-user; run it as this user, then wait for the background install.
+    const asUser = script.split("<<'METAFLOW'\n")[1].split('\nMETAFLOW\n')[0];
+    const result = spawnSync('bash', ['-c', `${asUser}\nwait`], { env: { HOME: home, PATH: `${join(home, 'bin')}:${process.env.PATH}` }, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(readFileSync(join(home, '.metaflowconfig', 'config.json'), 'utf8')).toContain('METAFLOW_SERVICE_URL');
+    expect(readFileSync(join(home, 'SageMaker', 'METAFLOW-INSTALL-FAILED.txt'), 'utf8')).toContain('pip install "metaflow>=2.18.3" failed');
   });
 
   test('its URL is an output', () => {
