@@ -80,7 +80,7 @@ describe('MetaflowConfig', () => {
       writeFileSync(join(home, 'bin', 'aws'), `#!/bin/sh\n${aws}\n`, { mode: 0o755 });
       const result = spawnSync(shell, ['-c', command], { env: { HOME: home, PATH: `${join(home, 'bin')}:${process.env.PATH}` }, encoding: 'utf8' });
       const files = readdirSync(dir).sort();
-      const mode = (file: string) => (statSync(join(dir, file)).mode & 0o777).toString(8);
+      const mode = (file: string) => (statSync(join(dir, file)).mode % 0o1000).toString(8);
       return { status: result.status, stderr: result.stderr, files, dir, mode };
     };
 
