@@ -72,6 +72,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/cdk.out', '/.venv', '/.venv-flow', '/.node', '/.tmp', '__pycache__', '.pytest_cache'],
 });
+// Every GitHub action runs at a reviewed commit, not at a tag that can move (projen pins the others by commit already).
+for (const [action, commit] of [
+  ['actions/setup-node', '820762786026740c76f36085b0efc47a31fe5020'], // v7.0.0
+  ['actions/setup-python', '5fda3b95a4ea91299a34e894583c3862153e4b97'], // v7.0.0
+  ['peter-evans/create-pull-request', '5f6978faf089d4d20b00c7766989d076bb2fc7f1'], // v8.1.1
+]) {
+  project.github!.actions.set(action, `${action}@${commit}`);
+}
+
 // integ-runner verifies snapshots from their templates; the bundled assets (2 MiB each) stay out of the repository.
 // Added after construction, so that it follows projen's own `!/test/`.
 project.gitignore.addPatterns('/test/*.snapshot/asset.*');

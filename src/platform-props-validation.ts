@@ -16,6 +16,7 @@ import { validateStepFunctionsOptions } from './orchestration/step-functions-pro
 import { MetaflowPlatformProps } from './platform-props';
 import { PropErrors } from './private/prop-errors';
 import { validateResourceTags } from './private/resource-tags';
+import { checkRetentionDays } from './private/retention-days';
 import { validateStepSecretsOptions } from './secrets/step-secrets-validation';
 import { validateUiOptions } from './ui/ui-props-validation';
 
@@ -27,6 +28,7 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
       `remove \`${prop}\` (set it on the platform that owns the service), or remove metadataService`);
   }
   checkSharedServiceReach(scope, props, errors);
+  checkRetentionDays(props.logRetention, 'logRetention', errors);
   const network = errors.at('network');
   validateNetworkOptions(props.network ?? {}, network);
   if (props.network?.vpc) {
@@ -39,6 +41,7 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
     jobQueues: props.batch?.jobQueues ?? [],
     defaultJobQueue: props.batch?.defaultJobQueue,
     imageRepository: props.batch?.imageRepository,
+    jobLogRetention: props.batch?.jobLogRetention,
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
   validateApiOptions(props.api?._options ?? {}, errors.at('api'));

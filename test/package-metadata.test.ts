@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 /*
@@ -32,4 +32,11 @@ test('needs a maintained Node.js LTS and any aws-cdk-lib 2 from the tested versi
   expect(pkg.engines.node).toBe('>= 22.0.0');
   expect(pkg.peerDependencies['aws-cdk-lib']).toBe('^2.257.0');
   expect(pkg.peerDependencies.constructs).toMatch(/^\^10\./);
+});
+
+test('every GitHub action of the build and release workflows is pinned to a commit, not a tag that can move', () => {
+  const workflows = join(__dirname, '..', '.github', 'workflows');
+  const uses = readdirSync(workflows).flatMap((file) => [...readFileSync(join(workflows, file), 'utf8').matchAll(/uses: (\S+)/g)].map((match) => match[1]));
+  expect(uses.length).toBeGreaterThan(10);
+  expect(uses.filter((action) => !/@[0-9a-f]{40}$/.test(action))).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration } from '../src';
 
 function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
@@ -261,4 +262,14 @@ describe('platform-wide removal policy', () => {
 test('tag keys with underscores are the user\'s own names, not snake_case props', () => {
   const { platform } = build({ tags: { cost_center: 'ml' } });
   expect(JSON.parse(platform.config.valueOf('METAFLOW_BATCH_DEFAULT_TAGS')!)).toEqual({ cost_center: 'ml' });
+});
+
+describe('a clean synth', () => {
+  test('prints no warning with the recommended feature flags, for a default platform and one with a notebook and Fargate', () => {
+    for (const props of [{}, { notebook: {}, batch: { computeEnvironments: [{ name: 'cpu' }, { name: 'fargate', kind: ComputeEnvironmentKind.FARGATE }] } }]) {
+      const stack = new Stack(new App({ context: cxapi.CURRENTLY_RECOMMENDED_FLAGS }), 'Test');
+      new MetaflowPlatform(stack, 'Metaflow', props);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((warning) => `${warning.id}: ${JSON.stringify(warning.entry.data)}`)).toEqual([]);
+    }
+  });
 });

@@ -1,7 +1,8 @@
-import { aws_batch as batch, aws_ecr as ecr, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { aws_batch as batch, aws_ecr as ecr, aws_logs as logs, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
 import { MetaflowImageRepositoryOptions } from './image-repository';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { checkRetentionDays } from '../private/retention-days';
 
 const NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -19,11 +20,13 @@ export interface BatchPropsToValidate {
   readonly jobQueues: MetaflowJobQueueOptions[];
   readonly defaultJobQueue?: string;
   readonly imageRepository?: MetaflowImageRepositoryOptions;
+  readonly jobLogRetention?: logs.RetentionDays;
 }
 
 /** Records every problem of the Batch props. */
 export function validateBatchOptions(props: BatchPropsToValidate, errors: PropErrors): void {
   errors.check(props.computeEnvironments.length > 0, 'computeEnvironments', 'is empty', 'give at least one environment, or leave the prop unset for the default');
+  checkRetentionDays(props.jobLogRetention, 'jobLogRetention', errors);
 
   props.computeEnvironments.forEach((environment, index) => validateEnvironment(errors, environment, `computeEnvironments[${index}]`));
 

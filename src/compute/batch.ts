@@ -142,6 +142,7 @@ export class MetaflowBatch extends Construct {
       jobQueues: combinedQueues,
       defaultJobQueue: props.defaultJobQueue,
       imageRepository: props.imageRepository,
+      jobLogRetention: props.jobLogRetention,
     }, errors);
     const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
     errors.throwIfAny();

@@ -2,6 +2,7 @@ import { MetaflowDatabaseOptions } from './database';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 const MIN_POSTGRES_MAJOR = 15;
+const DAY_MILLISECONDS = 24 * 60 * 60 * 1000;
 const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 /** Records every problem of the database props. */
@@ -14,9 +15,10 @@ export function validateDatabaseOptions(props: MetaflowDatabaseOptions, errors: 
   const allocated = props.allocatedStorageGiB ?? 20;
   errors.check(props.maxAllocatedStorageGiB === undefined || props.maxAllocatedStorageGiB > allocated, 'maxAllocatedStorageGiB',
     `(${props.maxAllocatedStorageGiB}) must exceed allocatedStorageGiB (${allocated})`, 'raise maxAllocatedStorageGiB');
-  const backupDays = props.backupRetention?.toDays();
-  errors.check(backupDays === undefined || (backupDays >= 1 && backupDays <= 35), 'backupRetention', `must be 1 to 35 days, got ${backupDays}`,
-    'keep at least one day of automated backups');
+  // toDays() throws for a duration that is not whole days (Duration.hours(36)): measure in milliseconds instead.
+  const backupDays = props.backupRetention && props.backupRetention.toMilliseconds() / DAY_MILLISECONDS;
+  errors.check(backupDays === undefined || isIntegerInRange(backupDays, 1, 35), 'backupRetention', `must be 1 to 35 whole days, got ${props.backupRetention?.toHumanString()}`,
+    'keep at least one day of automated backups, such as Duration.days(2)');
   errors.check(props.databaseName === undefined || DATABASE_NAME.test(props.databaseName), 'databaseName', `'${props.databaseName}' is not a valid PostgreSQL database name`,
     'use up to 63 letters, digits and underscores, starting with a letter');
 }

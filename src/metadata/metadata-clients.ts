@@ -4,9 +4,17 @@ import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 export const METADATA_LISTENER_PORT = 80;
 
 /**
- * Lets `peer` reach the metadata load balancer. The rule is added from the peer's side, so that a
- * peer in another stack (a team platform) carries it and no reference cycle forms.
+ * Lets `peer` reach the metadata load balancer. For a peer in another stack (a team platform) aws-cdk-lib writes the
+ * ingress rule into the peer's stack, so no reference cycle forms. An egress rule is added only where the peer's group
+ * does not already allow all outbound traffic (aws-cdk-lib would ignore it there, with a warning on every synth).
  */
 export function admitMetadataClients(peer: ec2.IConnectable, loadBalancerSecurityGroup: ec2.ISecurityGroup): void {
-  peer.connections.allowTo(loadBalancerSecurityGroup, ec2.Port.tcp(METADATA_LISTENER_PORT), 'Metaflow clients');
+  const port = ec2.Port.tcp(METADATA_LISTENER_PORT);
+  for (const group of peer.connections.securityGroups) {
+    // remoteRule: a rule whose peer is in another stack goes into the peer's stack, as connections.allowTo does.
+    loadBalancerSecurityGroup.addIngressRule(group, port, 'Metaflow clients', true);
+    if (!group.allowAllOutbound) {
+      group.addEgressRule(loadBalancerSecurityGroup, port, 'Metaflow clients');
+    }
+  }
 }

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { MetaflowNotebookOptions } from './notebook-options';
 import { isOlderThanMinimum, MIN_METAFLOW_CLIENT_VERSION, pinnedMetaflowVersion } from '../config/metaflow-client-version';
 import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { checkRetentionDays } from '../private/retention-days';
 
 /** Records every problem of the notebook props. */
 export function validateNotebookOptions(props: MetaflowNotebookOptions, errors: PropErrors): void {
@@ -12,6 +13,7 @@ export function validateNotebookOptions(props: MetaflowNotebookOptions, errors: 
     'use 10 or more for notebooks and small data sets');
   errors.check(props.metaflowPackage === undefined || /^[A-Za-z0-9_.\-\[\]=<>!~, ]+$/.test(props.metaflowPackage), 'metaflowPackage',
     `'${props.metaflowPackage}' is not a pip requirement`, 'use a requirement such as metaflow==2.19.7');
+  checkRetentionDays(props.logRetention, 'logRetention', errors);
   const pinned = props.metaflowPackage && pinnedMetaflowVersion(props.metaflowPackage);
   errors.check(!pinned || !isOlderThanMinimum(pinned), 'metaflowPackage',
     `pins Metaflow ${pinned}, older than ${MIN_METAFLOW_CLIENT_VERSION}, the oldest client the platform's configuration works with`,

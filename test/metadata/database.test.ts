@@ -124,7 +124,7 @@ describe('MetaflowDatabase', () => {
     ['PostgreSQL 14', { engineVersion: rds.PostgresEngineVersion.VER_14 }, /engineVersion: PostgreSQL 14 is older than 15/],
     ['tiny storage', { allocatedStorageGiB: 10 }, /allocatedStorageGiB: must be a whole number from 20 to 65536, got 10/],
     ['ceiling below storage', { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 }, /maxAllocatedStorageGiB: \(50\) must exceed allocatedStorageGiB \(100\)/],
-    ['no backups', { backupRetention: Duration.days(0) }, /backupRetention: must be 1 to 35 days, got 0/],
+    ['no backups', { backupRetention: Duration.days(0) }, /backupRetention: must be 1 to 35 whole days, got 0 days/],
     ['bad name', { databaseName: 'meta-flow' }, /databaseName: 'meta-flow' is not a valid PostgreSQL database name/],
   ])('rejects %s', (_name, options, message) => {
     expect(() => build(options)).toThrow(message);
