@@ -1,6 +1,6 @@
 import { Aws, aws_secretsmanager as secretsmanager, CfnOutput, Lazy, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { acknowledgeRule } from '../private/nag';
+import { acknowledgeRule, skipManagedKeySecretCheck } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 const KEY = /^METAFLOW_[A-Z0-9_]+$/;
@@ -82,6 +82,7 @@ export class MetaflowConfig extends Construct {
       secretStringValue: SecretValue.unsafePlainText(Lazy.string({ produce: () => this.toJson(true) })),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    skipManagedKeySecretCheck(this.secret);
     acknowledgeRule(this.secret, 'SMG4', 'The stored configuration is rewritten from its sources on every deploy, so it follows a key rotated through apiKeyGeneration.');
     this.configureCommandOutput = new CfnOutput(this, 'ConfigureCommand', {
       description: `Writes the complete Metaflow client configuration to ${CONFIG_FILE} (an existing file is kept as config.json.<time>.bak)`,

@@ -1,7 +1,7 @@
 import { aws_iam as iam, aws_kms as kms, aws_s3 as s3, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateDatastoreOptions } from './datastore-props-validation';
-import { acknowledgeRule, acknowledgeWildcardActions, acknowledgeWildcardResources } from '../private/nag';
+import { acknowledgeRule, acknowledgeWildcardActions, acknowledgeWildcardResources, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 /**
@@ -180,6 +180,10 @@ export class MetaflowDatastore extends Construct {
     });
     if (!props.serverAccessLogsBucket) {
       acknowledgeRule(bucket, 'S1', 'Server access logs are opt-in (serverAccessLogsBucket); object-level auditing is better served by CloudTrail data events.');
+      skipCheckovChecks(bucket, [{ id: 'CKV_AWS_18', comment: 'Server access logs are opt-in (serverAccessLogsBucket); CloudTrail data events serve object-level auditing better.' }]);
+    }
+    if (!props.versioned) {
+      skipCheckovChecks(bucket, [{ id: 'CKV_AWS_21', comment: 'Metaflow writes content-addressed objects it never overwrites, so versioning would only add cost; versioned turns it on.' }]);
     }
     return bucket;
   }

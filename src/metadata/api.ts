@@ -5,7 +5,7 @@ import {
 import { Construct } from 'constructs';
 import { validateApiOptions } from './api-props-validation';
 import { restrictsCallers } from '../private/cidr';
-import { acknowledgeManagedPolicy, acknowledgeRule } from '../private/nag';
+import { acknowledgeManagedPolicy, acknowledgeRule, skipCheckovChecks, skipManagedKeySecretCheck } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 /** API Gateway's own defaults for an account and region: throttle below them only on purpose. */
@@ -161,6 +161,10 @@ export class MetaflowApi extends Construct {
       defaultMethodOptions: { apiKeyRequired },
     });
     this.stage = this.restApi.deploymentStage;
+    skipCheckovChecks(this.stage, [
+      { id: 'CKV_AWS_120', comment: 'Metadata service responses change with every run; a cache would serve stale runs and bills by the hour.' },
+      { id: 'CKV_AWS_73', comment: 'The metadata service is not instrumented for X-Ray, so tracing the stage would add cost without a useful trace.' },
+    ]);
     this.url = this.restApi.url;
     this.removeEndpointOutputs();
 
@@ -204,6 +208,7 @@ export class MetaflowApi extends Construct {
         secretObjectValue: { [field]: this.apiKeySecret.secretValue },
         removalPolicy: this.removalPolicy,
       });
+      skipManagedKeySecretCheck(this.sharedKeySecret);
       acknowledgeRule(this.sharedKeySecret, 'SMG4', 'A copy of the API key that follows apiKeyGeneration on every deploy; a rotation Lambda could not update API Gateway\'s key.');
     }
     return SecretValue.secretsManager(this.sharedKeySecret.secretArn, { jsonField: field });
@@ -243,6 +248,7 @@ export class MetaflowApi extends Construct {
       generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
+    skipManagedKeySecretCheck(secret);
     acknowledgeRule(secret, 'SMG4', 'The key is rotated by raising apiKeyGeneration, which replaces the secret and the API Gateway key in one deploy; a rotation Lambda could not update API Gateway\'s copy.');
     const apiKey = new apigw.ApiKey(this, `ApiKey${suffix}`, {
       description: `Metaflow clients send this key as x-api-key (generation ${generation})`,

@@ -3,7 +3,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { validateDatabaseOptions } from './database-props-validation';
-import { acknowledgeRule } from '../private/nag';
+import { acknowledgeRule, skipCheckovChecks, skipManagedKeySecretCheck } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 /**
@@ -199,7 +199,13 @@ export class MetaflowDatabase extends Construct {
     acknowledgeRule(this.instance, 'RDS11', 'The metadata service reads the port from the secret; a non-default port adds no protection behind a security group that admits only the service.');
     if (!(props.multiAz ?? false)) {
       acknowledgeRule(this.instance, 'RDS3', 'Single-AZ by default to keep idle cost low; the metadata store is rebuilt from backups within minutes. Set multiAz for a standby.');
+      skipCheckovChecks(this.instance, [{ id: 'CKV_AWS_157', comment: 'Single-AZ by default for idle cost; multiAz adds a standby.' }]);
     }
+    skipCheckovChecks(this.instance, [
+      { id: 'CKV_AWS_118', comment: 'Enhanced Monitoring bills per instance for OS metrics; the standard RDS metrics remain.' },
+      { id: 'CKV_AWS_161', comment: 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.' },
+    ]);
+    skipManagedKeySecretCheck(credentials);
     if (!deletionProtection && removalPolicy === RemovalPolicy.SNAPSHOT) {
       acknowledgeRule(this.instance, 'RDS10', 'Deleting the stack takes a final snapshot (RemovalPolicy.SNAPSHOT) and keeps the automated backups; deletion protection would make CloudFormation refuse the delete.');
     }

@@ -13,7 +13,7 @@ import { MetaflowRelease } from './metaflow-release';
 import { MetaflowSchemaMigration } from './schema-migration';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { selectsPublicSubnets } from '../network/subnet-placement';
-import { acknowledgeRule } from '../private/nag';
+import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 const SERVICE_PORT = 8080;
@@ -196,6 +196,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
     if (!props.containerInsights) {
       acknowledgeRule(this.cluster, 'ECS4', 'Container Insights is opt-in (containerInsights) because it bills per metric; service logs and ECS metrics remain.');
+      skipCheckovChecks(this.cluster, [{ id: 'CKV_AWS_65', comment: 'Container Insights bills per metric; it is opt-in (metadata.containerInsights) and ECS service metrics remain.' }]);
     }
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -302,6 +303,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
     this.loadBalancerSecurityGroup.connections.allowTo(this.securityGroup, ec2.Port.tcp(SERVICE_PORT), 'Metadata service tasks');
     acknowledgeRule(this.loadBalancer, 'ELB2', 'Network Load Balancers write access logs only for TLS listeners; this one forwards plain TCP inside the VPC.');
+    skipCheckovChecks(this.loadBalancer, [{ id: 'CKV_AWS_91', comment: 'A Network Load Balancer with a TCP listener writes no access logs (NLBs log TLS listeners only); API Gateway access logs record every public request.' }]);
     this.listener = this.loadBalancer.addListener('Http', { port: METADATA_LISTENER_PORT, protocol: elbv2.Protocol.TCP });
     this.targetGroup = this.listener.addTargets('Service', {
       port: SERVICE_PORT,

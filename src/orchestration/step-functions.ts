@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { stateMachineNamedArn } from './state-machine-names';
 import { validateStepFunctionsOptions } from './step-functions-props-validation';
 import { batchJobsArn, metaflowJobDefinitionsArn } from '../compute/batch-names';
-import { acknowledgeWildcardActions, acknowledgeWildcardResources } from '../private/nag';
+import { acknowledgeWildcardActions, acknowledgeWildcardResources, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
 /** The EventBridge rule Step Functions manages to follow the Batch jobs a `.sync` task submits. */
@@ -95,6 +95,9 @@ export class MetaflowStepFunctions extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    if (!props.tableEncryptionKey) {
+      skipCheckovChecks(this.table, [{ id: 'CKV_AWS_119', comment: 'Encrypted with an AWS owned key by default; tableEncryptionKey takes a customer key.' }]);
+    }
 
     this.logGroup = new logs.LogGroup(this, 'ExecutionLogGroup', {
       // The /aws/vendedlogs/ prefix keeps Step Functions log delivery from growing the account's log resource policy.

@@ -1,6 +1,6 @@
 import { aws_iam as iam, aws_lambda as lambda, aws_logs as logs, custom_resources as cr, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { acknowledgeRule, acknowledgeWildcardResources } from './nag';
+import { acknowledgeRule, acknowledgeWildcardResources, skipCheckovChecks } from './nag';
 
 /**
  * Props of an `InlineProvider`.
@@ -51,6 +51,21 @@ export class InlineProvider extends Construct {
     acknowledgeWildcardResources(framework.role, [`${this.handler.functionArn}:*`],
       'The provider framework invokes any published version of its own handler function and no other function.');
     acknowledgeRule(this.provider, 'L1', 'aws-cdk-lib\'s custom resource framework picks and updates the runtime of its own function.');
+    this.skipDeploymentOnlyChecks();
+  }
+
+  /** Both functions run only while CloudFormation deploys, invoked synchronously, and call AWS APIs only. */
+  private skipDeploymentOnlyChecks(): void {
+    const functions = [this.handler.node.defaultChild as lambda.CfnFunction,
+      ...this.provider.node.findAll().filter((child): child is lambda.CfnFunction => child instanceof lambda.CfnFunction)];
+    for (const fn of functions) {
+      skipCheckovChecks(fn, [
+        { id: 'CKV_AWS_115', comment: 'Runs only during deployments, invoked by CloudFormation; reserved concurrency would take from the account for nothing.' },
+        { id: 'CKV_AWS_116', comment: 'Invoked synchronously by the provider framework, which reports failures to CloudFormation; a dead-letter queue catches only asynchronous invocations.' },
+        { id: 'CKV_AWS_117', comment: 'Calls AWS APIs only; in the VPC it would need a NAT gateway or interface endpoints, which the default platform avoids for cost.' },
+        ...(fn === this.handler.node.defaultChild ? [] : [{ id: 'CKV_AWS_173', comment: 'Its only environment variable is the handler function\'s ARN, which is not secret.' }]),
+      ]);
+    }
   }
 
   /** The provider's service token. */

@@ -88,5 +88,11 @@ export function skipCheckovChecks(scope: IConstruct, skips: CheckovSkip[]): void
     return;
   }
   const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild as CfnResource;
-  resource.addMetadata('checkov', { skip: skips });
+  const earlier: CheckovSkip[] = resource.getMetadata('checkov')?.skip ?? [];
+  resource.addMetadata('checkov', { skip: [...earlier, ...skips] });
+}
+
+/** Every secret the platform creates uses the AWS managed Secrets Manager key; checkov asks for a customer key. */
+export function skipManagedKeySecretCheck(secret: IConstruct): void {
+  skipCheckovChecks(secret, [{ id: 'CKV_AWS_149', comment: 'Encrypted with the AWS managed Secrets Manager key; who may read it is decided by IAM (SECURITY.md), and a customer key per platform adds a monthly fee and a key policy.' }]);
 }

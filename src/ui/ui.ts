@@ -172,6 +172,7 @@ export class MetaflowUi extends Construct {
   private createCluster(vpc: ec2.IVpc): ecs.Cluster {
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.DISABLED });
     acknowledgeRule(cluster, 'ECS4', 'Container Insights bills per metric; the UI service\'s logs and ECS metrics remain.');
+    skipCheckovChecks(cluster, [{ id: 'CKV_AWS_65', comment: 'Container Insights bills per metric; the UI service\'s logs and ECS metrics remain.' }]);
     return cluster;
   }
 
@@ -204,6 +205,7 @@ export class MetaflowUi extends Construct {
       loadBalancer.logAccessLogs(props.accessLogsBucket, 'metaflow-ui');
     } else {
       acknowledgeRule(loadBalancer, 'ELB2', 'Access logs are opt-in (accessLogsBucket); the login provider records sign-ins and the UI logs its requests.');
+      skipCheckovChecks(loadBalancer, [{ id: 'CKV_AWS_91', comment: 'Access logs are opt-in (accessLogsBucket); the login provider records sign-ins and the UI logs its requests.' }]);
     }
     return loadBalancer;
   }

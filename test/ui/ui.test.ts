@@ -273,6 +273,11 @@ describe('MetaflowUi login and certificate choices', () => {
         { Key: 'deletion_protection.enabled', Value: 'false' }, { Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.bucket', Value: 'alb-logs' },
       ]),
     });
+    // The checkov skip for missing access logs (CKV_AWS_91) sits only on a load balancer that has none.
+    template.hasResource('AWS::ElasticLoadBalancingV2::LoadBalancer', { Metadata: Match.absent() });
+    build(internal).template.hasResource('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Metadata: { checkov: { skip: [Match.objectLike({ id: 'CKV_AWS_91', comment: Match.stringLikeRegexp('accessLogsBucket') })] } },
+    });
   });
 
   test('size, cache and pool options reach the task', () => {
