@@ -401,6 +401,52 @@ describe('team example: a shared metadata service and a team platform in two sta
   });
 });
 
+/** Resource types that hold data (or, for secrets, values clients hold): replacing one loses it. */
+const STATEFUL_TYPES = ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster',
+  'AWS::SecretsManager::Secret', 'AWS::ECR::Repository', 'AWS::EFS::FileSystem', 'AWS::Cognito::UserPool', 'AWS::KMS::Key'];
+
+/*
+ * The logical id of every stateful resource of every example, as released. CloudFormation replaces a resource whose
+ * logical id changes, so a change here loses a bucket's, database's, table's, repository's, file system's or user pool's
+ * contents: never edit an entry, only add new resources.
+ */
+const PINNED_STATEFUL_IDS: Record<string, string[]> = {
+  MetaflowDefault: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B',
+    'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowBringYourOwn: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowMetadataDatabaseCredentials4B4F7735',
+    'MetaflowMetadataDatabaseInstance706D9A54', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowFull: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowBatchImageRepository0F863C1C', 'MetaflowConfigStoredConfig3347C682',
+    'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54',
+    'MetaflowSharedStorageFileSystem70411793', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowWithUi: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B',
+    'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54', 'MetaflowStepFunctionsStateTable9AA7ECAE',
+    'MetaflowUiUserPoolD2E96615'],
+  MetaflowPrivate: ['MetaflowBatchImageRepository0F863C1C', 'MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B',
+    'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowParts: ['ConfigStoredConfigB44EF634', 'DatastoreBucketE89148D0'],
+  MetaflowShared: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowApiSharedApiKeyBBC20D0F', 'MetaflowConfigStoredConfig3347C682',
+    'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54',
+    'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowTeamVision: ['MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+};
+
+describe('stateful logical ids of every example are pinned', () => {
+  const app = new App();
+  const shared = new SharedMetadataStack(app, 'MetaflowShared');
+  const stacks = [...Object.values(examples).map((example) => example(app)), new PartsStack(app, 'MetaflowParts'), shared,
+    new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })];
+
+  test('every example is pinned', () => {
+    expect(stacks.map((stack) => stack.stackName).sort()).toEqual(Object.keys(PINNED_STATEFUL_IDS).sort());
+  });
+
+  test.each(stacks.map((stack) => [stack.stackName, stack] as const))('%s', (name, stack) => {
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
+    const stateful = Object.entries(resources).filter(([, resource]) => STATEFUL_TYPES.includes(resource.Type)).map(([id]) => id).sort();
+    expect(stateful).toEqual(PINNED_STATEFUL_IDS[name]);
+  });
+});
+
 describe('team example: rotating the shared API key', () => {
   const synthesize = (apiKeyGeneration: number) => {
     const app = new App();
