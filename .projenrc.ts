@@ -42,7 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The GitHub build and release workflows run what `npx projen check` runs beyond `build`.
   postBuildSteps: [{
     name: 'API compatibility, Python package, cfn-lint, checkov, Python binding and flow tests',
-    run: 'npx projen api:compat && npx projen package:python && npx projen lint:cfn && npx projen lint:checkov && npx projen test:python && npx projen test:flow',
+    run: 'npx projen api:compat && npx projen package:python && npx projen lint:cfn && npx projen lint:checkov && npx projen test:python && npx projen test:flow && npx projen test:contract',
   }],
 
   // integ-runner 2.197.10 is the newest; it reads cloud-assembly schema 53 (aws-cdk-lib 2.245-2.257).
@@ -70,7 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
   },
 
-  gitignore: ['/cdk.out', '/.venv', '/.venv-flow', '/.node', '/.tmp', '__pycache__', '.pytest_cache'],
+  gitignore: ['/cdk.out', '/.venv', '/.venv-flow', '/.contract', '/.node', '/.tmp', '__pycache__', '.pytest_cache'],
 });
 // Every GitHub action runs at a reviewed commit, not at a tag that can move (projen pins the others by commit already).
 for (const [action, commit] of [
@@ -85,7 +85,7 @@ for (const [action, commit] of [
 // Added after construction, so that it follows projen's own `!/test/`.
 project.gitignore.addPatterns('/test/*.snapshot/asset.*');
 
-for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '/.venv-flow/', '/.node/', '/rosetta/', '/api/', '*.snapshot/']) {
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/', '/.venv/', '/.venv-flow/', '/.contract/', '/.node/', '/rosetta/', '/api/', '*.snapshot/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -179,6 +179,17 @@ const flowTest = project.addTask('test:flow', {
   exec: 'bash test/integ/flows/run-locally.sh',
 });
 
+// The software the platform deploys (metaflow-service v2.5.1: migration, metadata service, UI backend), run with the
+// commands and environments of the synthesized templates against PostgreSQL 17 with SSL required (test/contract).
+const contractTest = project.addTask('test:contract', {
+  description: 'Run the real migration, metadata service, UI backend and a flow with what the templates give them (installs what it needs)',
+  steps: [
+    { spawn: synthExamples.name },
+    { exec: 'bash test/contract/setup.sh' },
+    { exec: 'bash test/contract/run.sh' },
+  ],
+});
+
 // jsii-diff: breaking API changes fail the check. Re-record the baseline only for a deliberate break before 1.0.
 const apiCompat = project.addTask('api:compat', {
   description: 'Fail on breaking API changes against the last npm release, or api/baseline until there is one',
@@ -199,6 +210,7 @@ project.addTask('check', {
     { spawn: checkov.name },
     { spawn: pythonTest.name },
     { spawn: flowTest.name },
+    { spawn: contractTest.name },
   ],
 });
 

@@ -10,6 +10,11 @@ export const METADATA_LISTENER_PORT = 80;
  */
 export function admitMetadataClients(peer: ec2.IConnectable, loadBalancerSecurityGroup: ec2.ISecurityGroup): void {
   const port = ec2.Port.tcp(METADATA_LISTENER_PORT);
+  if (peer.connections.securityGroups.length === 0) {
+    // A network range (ec2.Peer.ipv4(...)) has no group of its own: only the load balancer's side gets a rule.
+    loadBalancerSecurityGroup.connections.allowFrom(peer, port, 'Metaflow clients');
+    return;
+  }
   for (const group of peer.connections.securityGroups) {
     // remoteRule: a rule whose peer is in another stack goes into the peer's stack, as connections.allowTo does.
     loadBalancerSecurityGroup.addIngressRule(group, port, 'Metaflow clients', true);
