@@ -200,18 +200,14 @@ def stand_in(folder, name, script):
     path.chmod(0o755)
 
 
-def test_the_notebook_start_script_writes_the_stored_configuration(stored_secret, aws_env, tmp_path):
-    example = template("private")
-    lifecycle = next(resource for resource in example["Resources"].values() if resource["Type"] == "AWS::SageMaker::NotebookInstanceLifecycleConfig")
-    script = Resolver(example, 0, {stored_secret["logical_id"]: stored_secret["arn"]}).resolve(lifecycle["Properties"]["OnStart"][0]["Content"])
-    home, bin_dir = tmp_path / "home", tmp_path / "bin"
-    for folder in (home / "SageMaker", home / "anaconda3" / "bin", bin_dir):
-        folder.mkdir(parents=True)
-    (home / "anaconda3" / "bin" / "activate").write_text("")
-    # Stand-ins: sudo runs the heredoc as this user; pip installs nothing. aws is the real AWS CLI, against moto.
-    stand_in(bin_dir, "sudo", "exec bash -s")
-    stand_in(bin_dir, "pip", "exit 0")
-    env = {**aws_env, "HOME": str(home), "PATH": f"{bin_dir}:{WORK / 'venv' / 'bin'}:{os.environ['PATH']}"}
+def resolved_in_private(stored_secret, value):
+    """A value of the private example's template, with the stored configuration's ARN as moto gave it."""
+    return Resolver(template("private"), 0, {stored_secret["logical_id"]: stored_secret["arn"]}).resolve(value)
+
+
+def assert_writes_stored_configuration(script, home, path_prefix, stored_secret, aws_env):
+    """Runs `script` with bash as the user of `home`; the config it writes must equal the stored one, readable by the owner only."""
+    env = {**aws_env, "HOME": str(home), "PATH": f"{path_prefix}{WORK / 'venv' / 'bin'}:{os.environ['PATH']}"}
     result = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     written = home / ".metaflowconfig" / "config.json"
@@ -219,15 +215,23 @@ def test_the_notebook_start_script_writes_the_stored_configuration(stored_secret
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
 
 
+def test_the_notebook_start_script_writes_the_stored_configuration(stored_secret, aws_env, tmp_path):
+    lifecycle = next(resource for resource in template("private")["Resources"].values()
+                     if resource["Type"] == "AWS::SageMaker::NotebookInstanceLifecycleConfig")
+    script = resolved_in_private(stored_secret, lifecycle["Properties"]["OnStart"][0]["Content"])
+    home, bin_dir = tmp_path / "home", tmp_path / "bin"
+    for folder in (home / "SageMaker", home / "anaconda3" / "bin", bin_dir):
+        folder.mkdir(parents=True)
+    (home / "anaconda3" / "bin" / "activate").write_text("")
+    # Stand-ins: sudo runs the heredoc as this user; pip installs nothing. aws is the real AWS CLI, against moto.
+    stand_in(bin_dir, "sudo", "exec bash -s")
+    stand_in(bin_dir, "pip", "exit 0")
+    assert_writes_stored_configuration(script, home, f"{bin_dir}:", stored_secret, aws_env)
+
+
 def test_the_configure_command_writes_the_stored_configuration(stored_secret, aws_env, tmp_path):
-    example = template("private")
-    command = Resolver(example, 0, {stored_secret["logical_id"]: stored_secret["arn"]}).resolve(example["Outputs"]["MetaflowConfigureCommand"]["Value"])
-    env = {**aws_env, "HOME": str(tmp_path), "PATH": f"{WORK / 'venv' / 'bin'}:{os.environ['PATH']}"}
-    result = subprocess.run(["bash", "-c", command], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    written = tmp_path / ".metaflowconfig" / "config.json"
-    assert json.loads(written.read_text()) == stored_secret["value"]
-    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    command = resolved_in_private(stored_secret, template("private")["Outputs"]["MetaflowConfigureCommand"]["Value"])
+    assert_writes_stored_configuration(command, tmp_path, "", stored_secret, aws_env)
 
 
 # Variables that are read by libraries the service runs on, not by its own source.
