@@ -29,6 +29,7 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
   }
   checkSharedServiceReach(scope, props, errors);
   checkRetentionDays(props.logRetention, 'logRetention', errors);
+  checkHighAvailability(props, errors);
   const network = errors.at('network');
   validateNetworkOptions(props.network ?? {}, network);
   if (props.network?.vpc) {
@@ -65,6 +66,21 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
 /** The datastore's options as the platform passes them: a bucket it creates inherits the platform's removal policy. */
 export function datastoreOptionsOf(props: MetaflowPlatformProps): MetaflowDatastoreOptions {
   return { removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore };
+}
+
+/** `highAvailability` runs two tasks of each service and a Multi-AZ database; a part's own option may not undo that. */
+function checkHighAvailability(props: MetaflowPlatformProps, errors: PropErrors): void {
+  if (!props.highAvailability) {
+    return;
+  }
+  const fix = 'remove it (highAvailability runs two tasks and a Multi-AZ database), or turn highAvailability off';
+  errors.check(props.metadata?.desiredCount === undefined || props.metadata.desiredCount >= 2, 'metadata.desiredCount',
+    `is ${props.metadata?.desiredCount}, but highAvailability needs two tasks or more`, fix);
+  errors.check(props.ui?.desiredCount === undefined || props.ui.desiredCount >= 2, 'ui.desiredCount',
+    `is ${props.ui?.desiredCount}, but highAvailability needs two tasks or more`, fix);
+  errors.check(props.metadata?.database?.multiAz !== false, 'metadata.database.multiAz', 'is false, but highAvailability needs a Multi-AZ database', fix);
+  errors.check(!props.metadataService, 'highAvailability', 'is set but metadataService is given, so the platform runs no service of its own',
+    'set highAvailability on the platform that owns the shared service');
 }
 
 /**

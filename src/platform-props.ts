@@ -112,6 +112,18 @@ export interface MetaflowPlatformProps {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * Survive the loss of one metadata service task, one UI task or one Availability Zone: the
+   * metadata service (and the UI, if any) runs two tasks, which Fargate places in two zones, and
+   * the database gets a Multi-AZ standby that RDS fails over to. Costs about $27 a month more while
+   * idle (a second service task and its public IPv4 address, the database standby and its storage),
+   * and about $28 more with the UI (its second task and address). `metadata.desiredCount`,
+   * `ui.desiredCount` and `metadata.database.multiAz` may not undo it.
+   *
+   * @default false (one task each and a single-AZ database: a replaced task leaves a gap of a minute or more)
+   */
+  readonly highAvailability?: boolean;
+
+  /**
    * How long the platform's log groups keep logs. A part's own retention option takes precedence.
    *
    * @default logs.RetentionDays.ONE_MONTH

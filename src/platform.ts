@@ -90,10 +90,12 @@ export class MetaflowPlatform extends Construct {
   }
 
   private createMetadata(props: MetaflowPlatformProps): MetaflowMetadataService {
+    const highAvailability = props.highAvailability ?? false;
     return new MetaflowMetadataService(this, 'Metadata', {
       logRetention: props.logRetention,
+      desiredCount: highAvailability ? HIGH_AVAILABILITY_TASKS : undefined,
       ...props.metadata,
-      database: { removalPolicy: props.removalPolicy, ...props.metadata?.database },
+      database: { removalPolicy: props.removalPolicy, multiAz: highAvailability || undefined, ...props.metadata?.database },
       vpc: this.network.vpc,
       serviceSubnets: this.network.computeSubnets,
       databaseSubnets: this.network.databaseSubnets,
@@ -233,6 +235,10 @@ export class MetaflowPlatform extends Construct {
     const service = this.metadataService;
     config.add('METAFLOW_SERVICE_URL', service.serviceUrl, serviceUrlDescription(this.metadata !== undefined, this.api !== undefined));
     config.add('METAFLOW_SERVICE_INTERNAL_URL', service.internalUrl, 'in-VPC URL of the metadata service, used by Batch and Step Functions tasks');
+    // The client retries a failed call SERVICE_RETRY_COUNT times, sleeping 2**i s after attempt i (metaflow_config.py:289,
+    // plugins/metadata_providers/service.py:488-555): 5 (its default) waits out 15 s, 8 waits 1+2+...+64 = 127 s, long enough
+    // for a task replacement. Batch jobs do not get it (plugins/aws/batch/batch.py sets their environment) and keep 15 s.
+    config.add('METAFLOW_SERVICE_RETRY_COUNT', String(CLIENT_SERVICE_RETRY_COUNT), 'how often the client retries a failed metadata service call');
     // The own key is read from its secret directly; a shared service's key through the reference it gives other platforms.
     const authKey = this.api ? this.api.apiKeySecret?.secretValue : service.authKey;
     if (authKey) {
@@ -321,6 +327,7 @@ export class MetaflowPlatform extends Construct {
     validateOrThrow('MetaflowPlatform', options, (ui, errors) => checkLoginEgress(this.network.vpc, { ...ui, serviceSubnets: this.network.computeSubnets }, errors.at('ui')));
     const ui = new MetaflowUi(this, 'Ui', {
       image: props.metadata?.image,
+      desiredCount: props.highAvailability ? HIGH_AVAILABILITY_TASKS : undefined,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       ...options,
@@ -354,6 +361,12 @@ export class MetaflowPlatform extends Construct {
     });
   }
 }
+
+/** Retries of metadata service calls by clients outside Batch (laptops, the notebook, `step-functions create`): about 2 minutes. */
+const CLIENT_SERVICE_RETRY_COUNT = 8;
+
+/** Tasks of the metadata service and the UI with `highAvailability`: Fargate spreads them over the subnets' zones. */
+const HIGH_AVAILABILITY_TASKS = 2;
 
 function serviceUrlDescription(ownService: boolean, publicApi: boolean): string {
   if (!ownService) {

@@ -1,7 +1,7 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration } from '../src';
+import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration, UiLogin } from '../src';
 
 function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -49,6 +49,7 @@ describe('MetaflowPlatform with no props', () => {
       'METAFLOW_DEFAULT_METADATA',
       'METAFLOW_SERVICE_URL',
       'METAFLOW_SERVICE_INTERNAL_URL',
+      'METAFLOW_SERVICE_RETRY_COUNT',
       'METAFLOW_BATCH_EMIT_TAGS',
       'METAFLOW_SFN_IAM_ROLE',
       'METAFLOW_EVENTS_SFN_ACCESS_IAM_ROLE',
@@ -271,5 +272,37 @@ describe('a clean synth', () => {
       new MetaflowPlatform(stack, 'Metaflow', props);
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((warning) => `${warning.id}: ${JSON.stringify(warning.entry.data)}`)).toEqual([]);
     }
+  });
+});
+
+describe('availability', () => {
+  test('the stored configuration gives clients outside Batch about 2 minutes of retries (7 waits of 1 to 64 s)', () => {
+    const stack = new Stack(new App(), 'Test');
+    const platform = new MetaflowPlatform(stack, 'Metaflow');
+    expect(Number(platform.config.valueOf('METAFLOW_SERVICE_RETRY_COUNT'))).toBeGreaterThanOrEqual(8);
+    const waits = [...Array(Number(platform.config.valueOf('METAFLOW_SERVICE_RETRY_COUNT')) - 1).keys()].map((i) => 2 ** i);
+    expect(waits.reduce((sum, wait) => sum + wait, 0)).toBeGreaterThanOrEqual(120);
+  });
+
+  test('highAvailability: two service and UI tasks over two zones, a Multi-AZ database', () => {
+    const stack = new Stack(new App(), 'Test');
+    const platform = new MetaflowPlatform(stack, 'Metaflow', { highAvailability: true, ui: { internetFacing: false, login: UiLogin.none() } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: true });
+    for (const service of [platform.metadata!.service, platform.ui!.service]) {
+      const resource = template.toJSON().Resources[stack.getLogicalId(service.node.defaultChild as any)];
+      expect(resource.Properties.DesiredCount).toBe(2);
+      const subnets = resource.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets.map((subnet: any) => subnet.Ref);
+      const zones = new Set(subnets.map((id: string) => JSON.stringify(template.toJSON().Resources[id].Properties.AvailabilityZone)));
+      expect(zones.size).toBe(2);
+    }
+  });
+
+  test('by default one task each and a single-AZ database, with a quiet maintenance window that can be moved', () => {
+    const template = build({}).template;
+    template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: false, PreferredMaintenanceWindow: 'sun:04:00-sun:04:30', PreferredBackupWindow: '03:00-03:30' });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 1 });
+    build({ metadata: { database: { preferredMaintenanceWindow: 'wed:02:00-wed:02:30' } } }).template
+      .hasResourceProperties('AWS::RDS::DBInstance', { PreferredMaintenanceWindow: 'wed:02:00-wed:02:30' });
   });
 });

@@ -39,6 +39,8 @@ export class FullPlatformStack extends Stack {
       ui: { internetFacing: false, login: UiLogin.none(), allowedCidrs: ['10.0.0.0/8'] },
       // Cost allocation: on every resource and every Batch job.
       tags: { 'cost-center': 'ml-platform', 'team': 'research' },
+      // Two metadata service and UI tasks in two zones, a Multi-AZ database: survives one task's or one zone's loss.
+      highAvailability: true,
       // Steps read secrets stored under metaflow/research/ with @secrets(sources=['metaflow/research/<name>']).
       secrets: StepSecrets.awsSecretsManager({ namePrefix: 'metaflow/research/' }),
       // A file system steps mount with @batch(efs_volumes=['<SharedFileSystemId>:/mnt/shared']).

@@ -3,6 +3,10 @@ import { isIntegerInRange, PropErrors } from '../private/prop-errors';
 
 const MIN_POSTGRES_MAJOR = 15;
 const DAY_MILLISECONDS = 24 * 60 * 60 * 1000;
+const TIME = '([01]\\d|2[0-3]):[0-5]\\d';
+const DAY = '(mon|tue|wed|thu|fri|sat|sun)';
+const MAINTENANCE_WINDOW = new RegExp(`^${DAY}:${TIME}-${DAY}:${TIME}$`, 'i');
+const BACKUP_WINDOW = new RegExp(`^${TIME}-${TIME}$`);
 const DATABASE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 /** Records every problem of the database props. */
@@ -19,6 +23,10 @@ export function validateDatabaseOptions(props: MetaflowDatabaseOptions, errors: 
   const backupDays = props.backupRetention && props.backupRetention.toMilliseconds() / DAY_MILLISECONDS;
   errors.check(backupDays === undefined || isIntegerInRange(backupDays, 1, 35), 'backupRetention', `must be 1 to 35 whole days, got ${props.backupRetention?.toHumanString()}`,
     'keep at least one day of automated backups, such as Duration.days(2)');
+  errors.check(props.preferredMaintenanceWindow === undefined || MAINTENANCE_WINDOW.test(props.preferredMaintenanceWindow), 'preferredMaintenanceWindow',
+    `'${props.preferredMaintenanceWindow}' is not a weekly window`, 'write it as ddd:hh24:mi-ddd:hh24:mi in UTC, such as sun:04:00-sun:04:30');
+  errors.check(props.preferredBackupWindow === undefined || BACKUP_WINDOW.test(props.preferredBackupWindow), 'preferredBackupWindow',
+    `'${props.preferredBackupWindow}' is not a daily window`, 'write it as hh24:mi-hh24:mi in UTC, such as 03:00-03:30');
   errors.check(props.databaseName === undefined || DATABASE_NAME.test(props.databaseName), 'databaseName', `'${props.databaseName}' is not a valid PostgreSQL database name`,
     'use up to 63 letters, digits and underscores, starting with a letter');
 }

@@ -6,6 +6,11 @@ import { validateDatabaseOptions } from './database-props-validation';
 import { acknowledgeRule, skipCheckovChecks, skipManagedKeySecretCheck } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
+/** A quiet hour for most teams: early Sunday in Europe, Saturday evening in the Americas (UTC). */
+const DEFAULT_MAINTENANCE_WINDOW = 'sun:04:00-sun:04:30';
+/** The daily backup, before the maintenance window and outside it. */
+const DEFAULT_BACKUP_WINDOW = '03:00-03:30';
+
 /**
  * Options for the PostgreSQL database of the metadata service.
  */
@@ -42,9 +47,27 @@ export interface MetaflowDatabaseOptions {
   /**
    * Keep a standby in a second Availability Zone. Doubles the instance cost.
    *
-   * @default false
+   * @default false (true with the platform's `highAvailability`)
    */
   readonly multiAz?: boolean;
+
+  /**
+   * Weekly window (UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 30 minutes) in which RDS may apply
+   * minor version upgrades and patches, which restart the database: every metadata service call
+   * fails with HTTP 500 until it is back (a minute or two; with `multiAz` a failover of about the
+   * same length), and the Metaflow client fails a task at once on a 500. Put it where no flow runs.
+   *
+   * @default 'sun:04:00-sun:04:30' (early Sunday morning in Europe, Saturday night in the Americas)
+   */
+  readonly preferredMaintenanceWindow?: string;
+
+  /**
+   * Daily window (UTC, `hh24:mi-hh24:mi`, at least 30 minutes, not overlapping the maintenance
+   * window) of the automated backup. A single-AZ backup briefly suspends I/O.
+   *
+   * @default '03:00-03:30'
+   */
+  readonly preferredBackupWindow?: string;
 
   /**
    * How long automated backups are kept (1 to 35 days).
@@ -174,6 +197,8 @@ export class MetaflowDatabase extends Construct {
       storageEncrypted: true,
       storageEncryptionKey: props.encryptionKey,
       multiAz: props.multiAz ?? false,
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW,
+      preferredBackupWindow: props.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW,
       backupRetention: props.backupRetention ?? Duration.days(7),
       deleteAutomatedBackups: false,
       deletionProtection,

@@ -73,7 +73,10 @@ describe('MetaflowMetadataService', () => {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200,
       }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+      // Start before stop: the old task keeps serving until the new one has passed the load balancer's /ping check.
+      HealthCheckGracePeriodSeconds: 60,
     });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/ping', Port: 8080 });
   });
 
   test('used alone in public subnets it gives tasks public IPs by default (they pull images and read secrets through them)', () => {
