@@ -125,6 +125,7 @@ const cases: Array<[string, Build, string, string]> = [
     'use 1-32 letters, digits and hyphens, starting with a letter'],
   ['negative minimum vCPUs', environment({ minVcpus: -1 }), 'batch.computeEnvironments[0].minVcpus', 'use 0 so that idle costs nothing'],
   ['zero maximum vCPUs', environment({ maxVcpus: 0 }), 'batch.computeEnvironments[0].maxVcpus', 'raise maxVcpus'],
+  ['a string for maximum vCPUs', environment({ maxVcpus: '96' as any }), 'batch.computeEnvironments[0].maxVcpus', 'raise maxVcpus'],
   ['negative desired vCPUs', environment({ desiredVcpus: -1 }), 'batch.computeEnvironments[0].desiredVcpus', 'use 0 or more'],
   ['minimum above maximum', environment({ minVcpus: 128, maxVcpus: 64 }), 'batch.computeEnvironments[0].minVcpus', 'lower minVcpus or raise maxVcpus'],
   ['desired outside the range', environment({ desiredVcpus: 100 }), 'batch.computeEnvironments[0].desiredVcpus', 'choose a value between minVcpus and maxVcpus'],
@@ -431,5 +432,9 @@ describe('every bad input names its prop and the fix', () => {
     const line = message.split('\n').find((candidate) => candidate.startsWith(`  - ${prop}: `));
     expect(line).toBeDefined();
     expect(line).toContain(`. Fix: ${fix}`);
+  });
+
+  test('a value of the wrong type shows its type', () => {
+    expect(errorOf(environment({ maxVcpus: '96' as any }))).toContain("must be a whole number >= 1, got '96' (a string)");
   });
 });

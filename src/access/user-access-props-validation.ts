@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { MetaflowUserAccessOptions } from './user-access';
-import { PropErrors } from '../private/prop-errors';
+import { PropErrors, shown } from '../private/prop-errors';
 
 /** Records every problem of the user access props. */
 export function validateUserAccessOptions(props: MetaflowUserAccessOptions, errors: PropErrors): void {
@@ -11,7 +11,7 @@ export function validateUserAccessOptions(props: MetaflowUserAccessOptions, erro
   errors.check(props.roleAssumableBy === undefined || props.roleAssumableBy.length > 0, 'roleAssumableBy', 'is empty, so nobody could assume the role',
     'list at least one principal, or leave roleAssumableBy unset for no role');
   const hours = props.roleMaxSessionDuration?.toHours({ integral: false });
-  errors.check(hours === undefined || (hours >= 1 && hours <= 12), 'roleMaxSessionDuration', `must be 1 to 12 hours, got ${hours}`,
+  errors.check(hours === undefined || (hours >= 1 && hours <= 12), 'roleMaxSessionDuration', `must be 1 to 12 hours, got ${shown(hours)}`,
     'use Duration.hours(12) or less');
   errors.check(props.roleMaxSessionDuration === undefined || props.roleAssumableBy !== undefined, 'roleMaxSessionDuration',
     'is set but no role is created', 'set roleAssumableBy too');

@@ -1,7 +1,7 @@
 import { aws_batch as batch, aws_ecr as ecr, aws_logs as logs, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
 import { MetaflowImageRepositoryOptions } from './image-repository';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 import { checkRetentionDays } from '../private/retention-days';
 
 const NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
@@ -71,7 +71,7 @@ function validateImageRepository(repository: MetaflowImageRepositoryOptions, err
   errors.check(!(repository.imageTagMutability === ecr.TagMutability.IMMUTABLE && (repository.useAsDefaultImage ?? true) && tag === 'latest'),
     'defaultImageTag', 'is \'latest\' but tags are immutable, so the default image could be pushed only once',
     'use a version tag such as \'1.0\' (and raise it with each new image), or keep tags mutable');
-  errors.check(isIntegerInRange(repository.maxImageCount, 1, 10000), 'maxImageCount', `must be a whole number from 1 to 10000, got ${repository.maxImageCount}`,
+  errors.check(isIntegerInRange(repository.maxImageCount, 1, 10000), 'maxImageCount', `must be a whole number from 1 to 10000, got ${shown(repository.maxImageCount)}`,
     'keep at least one image; 30 suits most teams');
 }
 
@@ -82,9 +82,9 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
 
   errors.check(NAME.test(environment.name), `${at}.name`, `'${environment.name}' is not a valid name`,
     'use 1-32 letters, digits and hyphens, starting with a letter');
-  errors.check(isIntegerInRange(environment.minVcpus, 0), `${at}.minVcpus`, `must be a whole number >= 0, got ${environment.minVcpus}`, 'use 0 so that idle costs nothing');
-  errors.check(isIntegerInRange(environment.maxVcpus, 1), `${at}.maxVcpus`, `must be a whole number >= 1, got ${environment.maxVcpus}`, 'raise maxVcpus');
-  errors.check(isIntegerInRange(environment.desiredVcpus, 0), `${at}.desiredVcpus`, `must be a whole number >= 0, got ${environment.desiredVcpus}`, 'use 0 or more');
+  errors.check(isIntegerInRange(environment.minVcpus, 0), `${at}.minVcpus`, `must be a whole number >= 0, got ${shown(environment.minVcpus)}`, 'use 0 so that idle costs nothing');
+  errors.check(isIntegerInRange(environment.maxVcpus, 1), `${at}.maxVcpus`, `must be a whole number >= 1, got ${shown(environment.maxVcpus)}`, 'raise maxVcpus');
+  errors.check(isIntegerInRange(environment.desiredVcpus, 0), `${at}.desiredVcpus`, `must be a whole number >= 0, got ${shown(environment.desiredVcpus)}`, 'use 0 or more');
   const min = environment.minVcpus ?? 0;
   const max = environment.maxVcpus ?? 64;
   errors.check(min <= max, `${at}.minVcpus`, `(${min}) is greater than maxVcpus (${max})`, 'lower minVcpus or raise maxVcpus');
@@ -97,8 +97,8 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
   errors.check(environment.createJobQueue !== false || (environment.jobQueueName === undefined && environment.jobQueuePriority === undefined),
     `${at}.jobQueueName`, 'queue options are set but createJobQueue is false', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false');
   errors.check(isIntegerInRange(environment.instanceMetadataHopLimit, 1, 64), `${at}.instanceMetadataHopLimit`,
-    `must be a whole number from 1 to 64, got ${environment.instanceMetadataHopLimit}`, 'use 2 so that Metaflow in the job container reaches IMDS, or 1 to cut containers off');
-  errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${environment.jobQueuePriority}`, 'use 1 unless queues share environments');
+    `must be a whole number from 1 to 64, got ${shown(environment.instanceMetadataHopLimit)}`, 'use 2 so that Metaflow in the job container reaches IMDS, or 1 to cut containers off');
+  errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${shown(environment.jobQueuePriority)}`, 'use 1 unless queues share environments');
 
   if (fargate) {
     const ec2Only = {
@@ -134,7 +134,7 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
     errors.check(strategy === undefined || spotStrategy, `${at}.allocationStrategy`, `${strategy} needs a Spot fleet role and copes badly with Spot interruptions`,
       'use SPOT_PRICE_CAPACITY_OPTIMIZED or SPOT_CAPACITY_OPTIMIZED');
     errors.check(isIntegerInRange(environment.spotBidPercentage, 1, 100), `${at}.spotBidPercentage`,
-      `must be a whole number from 1 to 100, got ${environment.spotBidPercentage}`, 'use 100 to pay at most the on-demand price');
+      `must be a whole number from 1 to 100, got ${shown(environment.spotBidPercentage)}`, 'use 100 to pay at most the on-demand price');
   } else {
     errors.check(!spotStrategy, `${at}.allocationStrategy`, `${strategy} is for Spot environments`, 'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT');
     errors.check(environment.spotBidPercentage === undefined, `${at}.spotBidPercentage`, 'applies to EC2_SPOT environments only', 'remove it or use kind EC2_SPOT');
@@ -146,7 +146,7 @@ function validateCombinedQueue(errors: PropErrors, queue: MetaflowJobQueueOption
   errors.check(NAME.test(queue.name), `${at}.name`, `'${queue.name}' is not a valid name`, 'use 1-32 letters, digits and hyphens, starting with a letter');
   errors.check(queue.jobQueueName === undefined || QUEUE_NAME.test(queue.jobQueueName), `${at}.jobQueueName`,
     `'${queue.jobQueueName}' is not a valid job queue name`, 'use up to 128 letters, digits, hyphens and underscores');
-  errors.check(isIntegerInRange(queue.priority, 0, 1000), `${at}.priority`, `must be a whole number from 0 to 1000, got ${queue.priority}`, 'use 1 unless queues share environments');
+  errors.check(isIntegerInRange(queue.priority, 0, 1000), `${at}.priority`, `must be a whole number from 0 to 1000, got ${shown(queue.priority)}`, 'use 1 unless queues share environments');
   const count = queue.computeEnvironments.length;
   errors.check(count >= 1 && count <= MAX_ENVIRONMENTS_PER_QUEUE, `${at}.computeEnvironments`, `lists ${count} environments`,
     `list 1 to ${MAX_ENVIRONMENTS_PER_QUEUE} environment names`);

@@ -1,14 +1,14 @@
 import { MetaflowApiOptions } from './api';
 import { checkCidrs, restrictsCallers } from '../private/cidr';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 const STAGE_NAME = /^[A-Za-z0-9_]{1,128}$/;
 
 /** Records every problem of the API props. */
 export function validateApiOptions(props: MetaflowApiOptions, errors: PropErrors): void {
-  errors.check(isIntegerInRange(props.throttlingRateLimit, 1), 'throttlingRateLimit', `must be a whole number >= 1, got ${props.throttlingRateLimit}`,
+  errors.check(isIntegerInRange(props.throttlingRateLimit, 1), 'throttlingRateLimit', `must be a whole number >= 1, got ${shown(props.throttlingRateLimit)}`,
     'use 10000, API Gateway\'s default (the Metaflow client fails at once on HTTP 429)');
-  errors.check(isIntegerInRange(props.throttlingBurstLimit, 1), 'throttlingBurstLimit', `must be a whole number >= 1, got ${props.throttlingBurstLimit}`,
+  errors.check(isIntegerInRange(props.throttlingBurstLimit, 1), 'throttlingBurstLimit', `must be a whole number >= 1, got ${shown(props.throttlingBurstLimit)}`,
     'use 5000, API Gateway\'s default');
   errors.check(props.stageName === undefined || STAGE_NAME.test(props.stageName), 'stageName', `'${props.stageName}' is not a valid stage name`,
     'use letters, digits and underscores');
@@ -19,7 +19,7 @@ export function validateApiOptions(props: MetaflowApiOptions, errors: PropErrors
     'keep the API key, or set allowedCidrs to your networks (or, for a short-lived test only, allowUnauthenticatedAccess: true)');
   errors.check(!props.allowUnauthenticatedAccess || keyless, 'allowUnauthenticatedAccess', 'is set but the API still requires a key',
     'remove allowUnauthenticatedAccess, or set apiKeyRequired: false as well');
-  errors.check(isIntegerInRange(props.apiKeyGeneration, 1), 'apiKeyGeneration', `must be a whole number >= 1, got ${props.apiKeyGeneration}`,
+  errors.check(isIntegerInRange(props.apiKeyGeneration, 1), 'apiKeyGeneration', `must be a whole number >= 1, got ${shown(props.apiKeyGeneration)}`,
     'start at 1 and raise it by one for each rotation');
   errors.check(!keyless || props.apiKeyGeneration === undefined, 'apiKeyGeneration', 'is set but apiKeyRequired is false, so there is no key to rotate',
     'remove apiKeyGeneration or turn the API key on');

@@ -1,5 +1,5 @@
 import { MetaflowDatabaseOptions } from './database';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 const MIN_POSTGRES_MAJOR = 15;
 const DAY_MILLISECONDS = 24 * 60 * 60 * 1000;
@@ -14,7 +14,7 @@ export function validateDatabaseOptions(props: MetaflowDatabaseOptions, errors: 
   const major = Number(props.engineVersion?.postgresMajorVersion ?? MIN_POSTGRES_MAJOR);
   errors.check(major >= MIN_POSTGRES_MAJOR, 'engineVersion', `PostgreSQL ${props.engineVersion?.postgresFullVersion} is older than ${MIN_POSTGRES_MAJOR}`,
     'use rds.PostgresEngineVersion.VER_17 or VER_16');
-  errors.check(isIntegerInRange(props.allocatedStorageGiB, 20, 65536), 'allocatedStorageGiB', `must be a whole number from 20 to 65536, got ${props.allocatedStorageGiB}`,
+  errors.check(isIntegerInRange(props.allocatedStorageGiB, 20, 65536), 'allocatedStorageGiB', `must be a whole number from 20 to 65536, got ${shown(props.allocatedStorageGiB)}`,
     'use 20 (the gp3 minimum) or more');
   const allocated = props.allocatedStorageGiB ?? 20;
   errors.check(props.maxAllocatedStorageGiB === undefined || props.maxAllocatedStorageGiB > allocated, 'maxAllocatedStorageGiB',

@@ -1,8 +1,8 @@
 import { validateDatabaseOptions } from './database-props-validation';
 import { MetaflowMetadataServiceOptions } from './metadata-service';
 import { validateMigrationTimeout } from './schema-migration-validation';
-import { checkFargateSize } from '../private/fargate-size';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { checkFargateSize, FargateSize, resolveFargateSize } from '../private/fargate-size';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 /** Settings the construct owns; `environment` may not override them. */
 const MANAGED_VARIABLES = [
@@ -10,10 +10,15 @@ const MANAGED_VARIABLES = [
   'MF_METADATA_DB_SSL_MODE', 'MF_METADATA_DB_SSL_ROOT_CERT_PATH', 'MF_METADATA_DB_SSL_ROOT_CERT', 'MF_MIGRATION_ENDPOINTS_ENABLED',
 ];
 
+/** The metadata service task's size: the defaults, or a fitting memory for a given `cpu`. */
+export function metadataTaskSize(props: MetaflowMetadataServiceOptions): FargateSize {
+  return resolveFargateSize(props.cpu, props.memoryLimitMiB, { cpu: 256, memoryLimitMiB: 512 });
+}
+
 /** Records every problem of the metadata service props, its database's and its migration's included. */
 export function validateMetadataServiceOptions(props: MetaflowMetadataServiceOptions, errors: PropErrors): void {
-  checkFargateSize(props.cpu ?? 256, props.memoryLimitMiB ?? 512, errors);
-  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`,
+  checkFargateSize(metadataTaskSize(props), errors);
+  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${shown(props.desiredCount)}`,
     'run at least one task; the metadata service must be up for flows to run');
   const desired = props.desiredCount ?? 1;
   errors.check(props.maxCount === undefined || (Number.isInteger(props.maxCount) && props.maxCount > desired), 'maxCount',
@@ -21,7 +26,7 @@ export function validateMetadataServiceOptions(props: MetaflowMetadataServiceOpt
   errors.check(props.targetCpuUtilizationPercent === undefined || props.maxCount !== undefined, 'targetCpuUtilizationPercent',
     'is set but auto scaling is off', 'set maxCount too');
   errors.check(isIntegerInRange(props.targetCpuUtilizationPercent, 10, 90), 'targetCpuUtilizationPercent',
-    `must be a whole number from 10 to 90, got ${props.targetCpuUtilizationPercent}`, 'use 60');
+    `must be a whole number from 10 to 90, got ${shown(props.targetCpuUtilizationPercent)}`, 'use 60');
   const rootCertPath = props.databaseSsl?.rootCertPath;
   errors.check(rootCertPath === undefined || /^\/\S+$/.test(rootCertPath), 'databaseSsl', `CA bundle path '${rootCertPath}' is not an absolute path`,
     'give the absolute path of the RDS CA bundle inside the image, e.g. DatabaseSsl.verifyFull(\'/etc/ssl/rds/global-bundle.pem\')');

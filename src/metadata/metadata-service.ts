@@ -7,7 +7,7 @@ import { DatabaseSsl } from './database-ssl';
 import { ImportedMetadataService } from './imported-metadata-service';
 import { admitMetadataClients, METADATA_LISTENER_PORT } from './metadata-clients';
 import { METADATA_PYTHON } from './metadata-image';
-import { validateMetadataServiceOptions } from './metadata-service-props-validation';
+import { metadataTaskSize, validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
 import { MetaflowRelease } from './metaflow-release';
 import { MetaflowSchemaMigration } from './schema-migration';
@@ -31,14 +31,14 @@ export interface MetaflowMetadataServiceOptions {
   /**
    * CPU units of each task (256 = 0.25 vCPU).
    *
-   * @default 256
+   * @default 256, or the smallest size that fits `memoryLimitMiB` when only that is given
    */
   readonly cpu?: number;
 
   /**
    * Memory of each task in MiB; must suit `cpu` (Fargate sizes).
    *
-   * @default 512
+   * @default 512, or the smallest size that fits `cpu` when only `cpu` is given (1024 for 512)
    */
   readonly memoryLimitMiB?: number;
 
@@ -226,7 +226,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       MF_MIGRATION_ENDPOINTS_ENABLED: '0',
     };
     const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.secret, 'password') };
-    const taskSize = { cpu: props.cpu ?? 256, memoryLimitMiB: props.memoryLimitMiB ?? 512 };
+    const taskSize = metadataTaskSize(props);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
     this.container = this.taskDefinition.addContainer('metadata', {

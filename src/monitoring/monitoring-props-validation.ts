@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { MetaflowMonitoringOptions } from './monitoring-options';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -13,12 +13,12 @@ export function validateMonitoringOptions(props: MetaflowMonitoringOptions, erro
   }
   const percent = (value: number | undefined) => value === undefined || Token.isUnresolved(value) || (value > 0 && value <= 100);
   errors.check(percent(props.apiServerErrorPercentThreshold), 'apiServerErrorPercentThreshold',
-    `must be a percentage above 0 and at most 100, got ${props.apiServerErrorPercentThreshold}`, 'use 5 for 5 %');
+    `must be a percentage above 0 and at most 100, got ${shown(props.apiServerErrorPercentThreshold)}`, 'use 5 for 5 %');
   errors.check(percent(props.databaseCpuPercentThreshold), 'databaseCpuPercentThreshold',
-    `must be a percentage above 0 and at most 100, got ${props.databaseCpuPercentThreshold}`, 'use 80 for 80 %');
+    `must be a percentage above 0 and at most 100, got ${shown(props.databaseCpuPercentThreshold)}`, 'use 80 for 80 %');
   const connections = props.databaseConnectionsThreshold;
   errors.check(isIntegerInRange(connections, 1), 'databaseConnectionsThreshold',
-    `must be a whole number >= 1, got ${connections}`, 'use a number below the max_connections of your database class');
+    `must be a whole number >= 1, got ${shown(connections)}`, 'use a number below the max_connections of your database class');
   const latency = props.apiLatencyThreshold;
   errors.check(latency === undefined || latency.isUnresolved() || latency.toMilliseconds() > 0, 'apiLatencyThreshold', 'must be longer than zero',
     'use Duration.seconds(5)');

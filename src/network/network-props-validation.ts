@@ -1,6 +1,6 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { MetaflowNetworkOptions } from './network';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 /** Records every problem of the network props that can be found before the VPC exists. */
 export function validateNetworkOptions(props: MetaflowNetworkOptions, errors: PropErrors): void {
@@ -8,8 +8,8 @@ export function validateNetworkOptions(props: MetaflowNetworkOptions, errors: Pr
   for (const [prop, value] of [['maxAzs', props.maxAzs], ['natGateways', props.natGateways], ['cidr', props.cidr]] as const) {
     errors.check(!adopted || value === undefined, prop, 'only shapes a new VPC but `vpc` adopts an existing one', `remove \`${prop}\` or \`vpc\``);
   }
-  errors.check(isIntegerInRange(props.natGateways, 0), 'natGateways', `must be a whole number >= 0, got ${props.natGateways}`, 'use 0 (no NAT, compute in public subnets) or more');
-  errors.check(isIntegerInRange(props.maxAzs, 2), 'maxAzs', `must be a whole number >= 2, got ${props.maxAzs}`,
+  errors.check(isIntegerInRange(props.natGateways, 0), 'natGateways', `must be a whole number >= 0, got ${shown(props.natGateways)}`, 'use 0 (no NAT, compute in public subnets) or more');
+  errors.check(isIntegerInRange(props.maxAzs, 2), 'maxAzs', `must be a whole number >= 2, got ${shown(props.maxAzs)}`,
     'use 2 or more: the metadata database needs subnets in two Availability Zones');
   errors.check(props.natGateways === undefined || props.maxAzs === undefined || props.natGateways <= props.maxAzs,
     'natGateways', `(${props.natGateways}) exceeds maxAzs (${props.maxAzs})`, 'use at most one NAT gateway per Availability Zone');

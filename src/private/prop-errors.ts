@@ -67,3 +67,14 @@ export function isIntegerInRange(value: number | undefined, min: number, max: nu
   }
   return Number.isInteger(value) && value >= min && value <= max;
 }
+
+/** A value as an error shows it: a string in quotes with its type, so that `'96'` reads apart from 96. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') {
+    return `'${value}' (a string)`;
+  }
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return `${JSON.stringify(value)} (${Array.isArray(value) ? 'an array' : typeof value})`;
+}

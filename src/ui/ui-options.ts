@@ -95,7 +95,7 @@ export interface MetaflowUiOptions {
   /**
    * CPU units of the task (512 = 0.5 vCPU).
    *
-   * @default 512
+   * @default 512, or the smallest size that fits `memoryLimitMiB` when only that is given
    */
   readonly cpu?: number;
 
@@ -107,7 +107,7 @@ export interface MetaflowUiOptions {
    * cache workers, the process tree peaked at 2,255 MiB (PSS) while task pages loaded cards, so the
    * default leaves 36% above that; 2048 would be OOM-killed there.
    *
-   * @default 3072
+   * @default 3072, or the nearest size that fits `cpu` when only `cpu` is given (2048 for 256, 4096 for 2048)
    */
   readonly memoryLimitMiB?: number;
 

@@ -3,9 +3,9 @@ import { UiLoginKind } from './ui-login-kind';
 import { MetaflowUiOptions } from './ui-options';
 import { selectsOnly } from '../network/subnet-placement';
 import { checkCidrs, restrictsCallers } from '../private/cidr';
-import { checkFargateSize } from '../private/fargate-size';
+import { checkFargateSize, FargateSize, resolveFargateSize } from '../private/fargate-size';
 import { isLiteralSecret } from '../private/literal-secret';
-import { isIntegerInRange, PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 /** Settings the construct owns; `environment` may not override them. */
 export const UI_MANAGED_VARIABLES = [
@@ -15,7 +15,12 @@ export const UI_MANAGED_VARIABLES = [
 ];
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Measured peak of the UI backend's process tree while task pages load cards (2,255 MiB PSS), with room above it. */
-export const UI_DEFAULT_MEMORY_MIB = 3072;
+export const UI_DEFAULT_SIZE: FargateSize = { cpu: 512, memoryLimitMiB: 3072 };
+
+/** The UI task's size: the defaults, or a fitting memory for a given `cpu`. */
+export function uiTaskSize(props: MetaflowUiOptions): FargateSize {
+  return resolveFargateSize(props.cpu, props.memoryLimitMiB, UI_DEFAULT_SIZE);
+}
 /** What an ALB allows for its idle timeout, in seconds. */
 const ALB_IDLE_TIMEOUT_MAX_SECONDS = 4000;
 /** The task's ephemeral storage (Fargate's default), which the disk caches must fit in. */
@@ -38,12 +43,12 @@ export function validateUiOptions(props: MetaflowUiOptions, errors: PropErrors):
   validateTls(props, errors.at('tls'));
   validateLogin(props, errors.at('login'));
 
-  checkFargateSize(props.cpu ?? 512, props.memoryLimitMiB ?? UI_DEFAULT_MEMORY_MIB, errors);
+  checkFargateSize(uiTaskSize(props), errors);
   const idleSeconds = props.idleTimeout?.toSeconds();
-  errors.check(isIntegerInRange(idleSeconds, 1, ALB_IDLE_TIMEOUT_MAX_SECONDS), 'idleTimeout', `must be 1 to ${ALB_IDLE_TIMEOUT_MAX_SECONDS} whole seconds, got ${idleSeconds}`,
+  errors.check(isIntegerInRange(idleSeconds, 1, ALB_IDLE_TIMEOUT_MAX_SECONDS), 'idleTimeout', `must be 1 to ${ALB_IDLE_TIMEOUT_MAX_SECONDS} whole seconds, got ${shown(idleSeconds)}`,
     'use Duration.hours(1)');
-  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${props.desiredCount}`, 'run at least one task');
-  errors.check(isIntegerInRange(props.databasePoolMax, 1, 50), 'databasePoolMax', `must be a whole number from 1 to 50, got ${props.databasePoolMax}`,
+  errors.check(isIntegerInRange(props.desiredCount, 1), 'desiredCount', `must be a whole number >= 1, got ${shown(props.desiredCount)}`, 'run at least one task');
+  errors.check(isIntegerInRange(props.databasePoolMax, 1, 50), 'databasePoolMax', `must be a whole number from 1 to 50, got ${shown(props.databasePoolMax)}`,
     'use 4: the backend opens six pools of this size');
   validateCache(props, errors.at('cache'));
   const reserved = Object.keys(props.environment ?? {}).filter((key) => UI_MANAGED_VARIABLES.includes(key));
@@ -90,7 +95,7 @@ function validateLogin(props: MetaflowUiOptions, errors: PropErrors): void {
 function validateCache(props: MetaflowUiOptions, errors: PropErrors): void {
   const cache = props.cache ?? {};
   for (const [field, value] of [['artifactWorkers', cache.artifactWorkers], ['dagWorkers', cache.dagWorkers], ['logWorkers', cache.logWorkers]] as const) {
-    errors.check(isIntegerInRange(value, 1, 64), field, `must be a whole number from 1 to 64, got ${value}`, 'use 2 to 4 for a small team, more with more memory');
+    errors.check(isIntegerInRange(value, 1, 64), field, `must be a whole number from 1 to 64, got ${shown(value)}`, 'use 2 to 4 for a small team, more with more memory');
   }
   const storage = [cache.artifactStorage, cache.dagStorage, cache.logStorage].map((size, index) => size?.toMebibytes() ?? [4096, 1024, 2048][index]);
   const totalGiB = storage.reduce((sum, mebibytes) => sum + mebibytes, 0) / 1024;

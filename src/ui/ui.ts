@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { uiAuthentication } from './ui-authentication';
 import { UiLogin } from './ui-login';
 import { MetaflowUiOptions } from './ui-options';
-import { checkLoginEgress, UI_DEFAULT_MEMORY_MIB, UI_EPHEMERAL_STORAGE_GIB, validateUiOptions } from './ui-props-validation';
+import { checkLoginEgress, UI_EPHEMERAL_STORAGE_GIB, uiTaskSize, validateUiOptions } from './ui-props-validation';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { MetaflowDatabaseEndpoint } from '../metadata/database';
 import { DatabaseSsl } from '../metadata/database-ssl';
@@ -238,9 +238,7 @@ export class MetaflowUi extends Construct {
   }
 
   private createTaskDefinition(props: MetaflowUiProps): ecs.FargateTaskDefinition {
-    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu: props.cpu ?? 512, memoryLimitMiB: props.memoryLimitMiB ?? UI_DEFAULT_MEMORY_MIB,
-    });
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', uiTaskSize(props));
     const cache = props.cache ?? {};
     const bytes = (size: Size | undefined, defaultGiB: number) => String((size ?? Size.gibibytes(defaultGiB)).toBytes());
     taskDefinition.addContainer('ui', {

@@ -197,6 +197,15 @@ describe('MetaflowMetadataService', () => {
     expect(containerOf(b, 'migration').Image).toBe('netflixoss/metaflow_metadata_service:v2.6.0');
   });
 
+  test.each([
+    ['only cpu: the smallest memory that fits it', { cpu: 512 }, '512', '1024'],
+    ['only cpu, a large one', { cpu: 4096 }, '4096', '8192'],
+    ['only memory: the smallest cpu that fits it', { memoryLimitMiB: 4096 }, '512', '4096'],
+    ['only memory that fits the default cpu', { memoryLimitMiB: 1024 }, '256', '1024'],
+  ])('a task size from %s', (_case, size, cpu, memory) => {
+    build(size).template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: cpu, Memory: memory });
+  });
+
   test('options: size, count, auto scaling, SSL mode, extra environment, retention, timeout, Container Insights', () => {
     const { template: custom } = build({
       cpu: 512,

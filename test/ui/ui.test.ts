@@ -288,6 +288,14 @@ describe('MetaflowUi login and certificate choices', () => {
     expect(environment.MF_METADATA_DB_POOL_MAX).toBe('8');
     expect(environment.CACHE_ARTIFACT_MAX_ACTIONS).toBe('8');
   });
+
+  test.each([
+    [{ cpu: 256 }, '256', '2048'],
+    [{ cpu: 2048 }, '2048', '4096'],
+    [{ memoryLimitMiB: 8192 }, '1024', '8192'],
+  ])('a task size derived from %j alone', (size, cpu, memory) => {
+    build({ ...internal, ...size }).template.hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: cpu, Memory: memory });
+  });
 });
 
 describe('an internal UI with a login', () => {
