@@ -1,4 +1,4 @@
-import { Aws, aws_iam as iam, aws_secretsmanager as secretsmanager, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, aws_iam as iam, aws_secretsmanager as secretsmanager, CfnOutputProps, Stack, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { applyRoleGuardrails } from './access/role-guardrails';
 import { MetaflowUserAccess, MetaflowUserAccessOptions } from './access/user-access';
@@ -20,6 +20,7 @@ import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { MetaflowPlatformProps } from './platform-props';
 import { datastoreOptionsOf, validatePlatformProps } from './platform-props-validation';
+import { fixedOutput, jobQueueOutputNameOf } from './private/output-names';
 import { validateOrThrow } from './private/prop-errors';
 import { grantSecretsUnderPrefix, grantSecretValueRead } from './secrets/secret-grants';
 import { StepSecrets } from './secrets/step-secrets';
@@ -61,10 +62,13 @@ export class MetaflowPlatform extends Construct {
   public readonly monitoring?: MetaflowMonitoring;
   /** The name prefix of the secrets steps may read with `@secrets`, unless secrets are turned off. */
   public readonly secretsNamePrefix?: string;
+  /** Prefix of the outputs' fixed ids: the platform's id in letters and digits ('Metaflow' gives MetaflowConfigureCommand). */
+  private readonly outputIdPrefix: string;
 
   constructor(scope: Construct, id: string, props: MetaflowPlatformProps = {}) {
     super(scope, id);
     validatePlatformProps(scope, props);
+    this.outputIdPrefix = outputIdPrefixOf(id);
     this.applyGovernance(props);
 
     this.network = new MetaflowNetwork(this, 'Network', {
@@ -82,11 +86,16 @@ export class MetaflowPlatform extends Construct {
     this.ui = props.ui && this.metadata && this.createUi(props, props.ui, this.metadata);
     this.sharedStorage = props.sharedStorage && this.createSharedStorage(props, props.sharedStorage);
 
-    this.config = this.createConfig(id, props);
+    this.config = this.createConfig(props);
     this.users = this.createUserAccess(props.users ?? {});
     this.secretsNamePrefix = this.provideStepSecrets(props.secrets ?? StepSecrets.awsSecretsManager());
     this.notebook = props.notebook && this.createNotebook(props.notebook);
     this.monitoring = props.monitoring && this.createMonitoring(props.monitoring);
+  }
+
+  /** An output the README names, under the fixed id `<platform id><name>`. */
+  private addOutput(name: string, props: CfnOutputProps): void {
+    fixedOutput(this, this.outputIdPrefix, name, props);
   }
 
   private createMetadata(props: MetaflowPlatformProps): MetaflowMetadataService {
@@ -133,9 +142,9 @@ export class MetaflowPlatform extends Construct {
     return integration;
   }
 
-  private createConfig(id: string, props: MetaflowPlatformProps): MetaflowConfig {
+  private createConfig(props: MetaflowPlatformProps): MetaflowConfig {
     // The outputs' fixed ids start with the platform's id ('Metaflow' gives MetaflowConfigureCommand).
-    const config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy, outputIdPrefix: id.replace(/[^A-Za-z0-9]/g, '') || 'Metaflow' });
+    const config = new MetaflowConfig(this, 'Config', { removalPolicy: props.removalPolicy, outputIdPrefix: this.outputIdPrefix });
     this.addConfig(config, props.tags ?? {});
     this.addJobQueueOutputs();
     return config;
@@ -160,7 +169,7 @@ export class MetaflowPlatform extends Construct {
     for (const grantee of [this.batch.jobRole, this.users]) {
       grantSecretsUnderPrefix(this, grantee, namePrefix, secrets._options.encryptionKey);
     }
-    new CfnOutput(this, 'StepSecretsPrefix', {
+    this.addOutput('StepSecretsPrefix', {
       value: namePrefix,
       description: `Name prefix of the Secrets Manager secrets steps may read: @secrets(sources=['${namePrefix}<name>'])`,
     });
@@ -195,7 +204,7 @@ export class MetaflowPlatform extends Construct {
     });
     // No IAM grant to the job role: Metaflow mounts with TLS but without IAM authorization (plugins/aws/batch/batch_client.py).
     storage.allowMountFrom(this.batch.securityGroup);
-    new CfnOutput(this, 'SharedFileSystemId', {
+    this.addOutput('SharedFileSystemId', {
       value: storage.fileSystemId,
       description: 'EFS file system of the platform: mount it in a step with @batch(efs_volumes=[\'<this id>:/mnt/shared\'])',
     });
@@ -210,7 +219,7 @@ export class MetaflowPlatform extends Construct {
       ui: this.ui,
       batch: this.batch,
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'SNS topic of the platform\'s alarms and failed Batch jobs' });
+    this.addOutput('AlarmTopicArn', { value: monitoring.topic.topicArn, description: 'SNS topic of the platform\'s alarms and failed Batch jobs' });
     return monitoring;
   }
 
@@ -278,17 +287,17 @@ export class MetaflowPlatform extends Construct {
     if (this.batch.imageRepository) {
       // Users build and push step images; Batch pulls them.
       this.batch.imageRepository.grantPullPush(users);
-      new CfnOutput(this, 'ImageRepositoryUri', {
+      this.addOutput('ImageRepositoryUri', {
         value: this.batch.imageRepository.repositoryUri,
         description: 'ECR repository for step images: docker push <this uri>:<tag>',
       });
     }
-    new CfnOutput(this, 'UserPolicyArn', {
+    this.addOutput('UserPolicyArn', {
       value: users.policy.managedPolicyArn,
       description: 'Managed policy with what a Metaflow user needs on this platform: attach it to users, groups or roles',
     });
     if (users.role) {
-      new CfnOutput(this, 'UserRoleArn', { value: users.role.roleArn, description: 'Role Metaflow users assume to run flows on this platform' });
+      this.addOutput('UserRoleArn', { value: users.role.roleArn, description: 'Role Metaflow users assume to run flows on this platform' });
     }
     return users;
   }
@@ -306,7 +315,7 @@ export class MetaflowPlatform extends Construct {
       userPolicy: this.users.policy,
       metadataService: this.metadataService,
     });
-    new CfnOutput(this, 'NotebookUrl', { value: notebook.url, description: 'SageMaker notebook with the Metaflow client configured' });
+    this.addOutput('NotebookUrl', { value: notebook.url, description: 'SageMaker notebook with the Metaflow client configured' });
     return notebook;
   }
 
@@ -343,7 +352,7 @@ export class MetaflowPlatform extends Construct {
     // The UI adds its triggers to the tables the schema migration creates.
     ui.service.node.addDependency(metadata.migration);
     if (ui.userPool) {
-      new CfnOutput(this, 'UiUserPoolId', {
+      this.addOutput('UiUserPoolId', {
         value: ui.userPool.userPoolId,
         description: 'Cognito user pool of the Metaflow UI: add users with aws cognito-idp admin-create-user --user-pool-id <this id>',
       });
@@ -354,7 +363,7 @@ export class MetaflowPlatform extends Construct {
   private addJobQueueOutputs(): void {
     const outputs = new Construct(this, 'JobQueueOutputs');
     this.batch.jobQueueNames.forEach((name) => {
-      new CfnOutput(outputs, name, {
+      fixedOutput(outputs, this.outputIdPrefix, jobQueueOutputNameOf(name), {
         value: this.batch.jobQueue(name).jobQueueName,
         description: `AWS Batch job queue '${name}': use with @batch(queue='...')`,
       });
@@ -367,6 +376,10 @@ const CLIENT_SERVICE_RETRY_COUNT = 8;
 
 /** Tasks of the metadata service and the UI with `highAvailability`: Fargate spreads them over the subnets' zones. */
 const HIGH_AVAILABILITY_TASKS = 2;
+
+function outputIdPrefixOf(id: string): string {
+  return id.replace(/[^A-Za-z0-9]/g, '') || 'Metaflow';
+}
 
 function serviceUrlDescription(ownService: boolean, publicApi: boolean): string {
   if (!ownService) {

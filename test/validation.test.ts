@@ -8,6 +8,7 @@ import {
   MetaflowSharedStorage, MetaflowUi, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
+import { pythonPath } from '../src/private/caller-language';
 
 /*
  * Every validation rule, exercised as a user meets it: each row builds something with one bad input
@@ -432,6 +433,32 @@ describe('every bad input names its prop and the fix', () => {
     const line = message.split('\n').find((candidate) => candidate.startsWith(`  - ${prop}: `));
     expect(line).toBeDefined();
     expect(line).toContain(`. Fix: ${fix}`);
+  });
+
+  describe('for a Python caller (JSII_AGENT=Python/...), in Python', () => {
+    beforeAll(() => { process.env.JSII_AGENT = 'Python/3.11.7'; });
+    afterAll(() => { delete process.env.JSII_AGENT; });
+
+    test.each(cases)('%s', (_case, build, prop) => {
+      const message = errorOf(build);
+      const line = message.split('\n').find((candidate) => candidate.startsWith(`  - ${pythonPath(prop)}: `));
+      expect(line).toBeDefined();
+      const code = line!.slice(`  - ${pythonPath(prop)}: `.length).replace(/'[^']*'|"[^"]*"/g, "''");
+      expect(code).not.toMatch(/\b[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\b/);
+      expect(code).not.toMatch(/\b(true|false|undefined)\b|[a-z]: (true|false|\d)|\{ /);
+      expect(message.split(line!).length).toBe(2);
+    });
+
+    test('reads as Python, once', () => {
+      const message = errorOf(platform({
+        batch: { computeEnvironments: [{ name: 'cpu', minVcpus: 8, maxVcpus: 4 }] },
+        ui: { tls: UiTls.plainHttp() },
+      }));
+      expect(message).toContain('  - batch.compute_environments[0].min_vcpus: (8) is greater than max_vcpus (4). Fix: lower min_vcpus or raise max_vcpus.');
+      expect(message).toContain('set internet_facing=False');
+      expect(message).toContain('UiTls.from_hosted_zone(hosted_zone=..., domain_name=...)');
+      expect(message.match(/min_vcpus:/g)).toHaveLength(1);
+    });
   });
 
   test('a value of the wrong type shows its type', () => {

@@ -1,6 +1,7 @@
 import { Aws, aws_secretsmanager as secretsmanager, CfnOutput, Lazy, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledgeRule, skipManagedKeySecretCheck } from '../private/nag';
+import { outputNameOf } from '../private/output-names';
 import { validateOrThrow } from '../private/prop-errors';
 
 const KEY = /^METAFLOW_[A-Z0-9_]+$/;
@@ -18,7 +19,8 @@ export interface MetaflowConfigProps {
 
   /**
    * Prefix of the fixed logical ids of the outputs `<prefix>ConfigureCommand`, `<prefix>ConfigSecretArn`
-   * and `<prefix>ConfigJson`, so scripts find them by name (`cdk deploy` prints `<stack>.<prefix>ConfigureCommand`).
+   * and `<prefix>ConfigJson`, and of one output per key named after it (`METAFLOW_SERVICE_URL` gives
+   * `<prefix>ServiceUrl`), so scripts find them by name (`cdk deploy` prints `<stack>.<prefix>ConfigureCommand`).
    * Two configurations in one stack need different prefixes.
    *
    * @default 'Metaflow'
@@ -65,6 +67,7 @@ export class MetaflowConfig extends Construct {
   private readonly entries = new Map<string, string>();
   private readonly secretEntries = new Map<string, string>();
   private readonly outputs = new Map<string, CfnOutput>();
+  private readonly outputIdPrefix: string;
 
   constructor(scope: Construct, id: string, props: MetaflowConfigProps = {}) {
     super(scope, id);
@@ -93,6 +96,7 @@ export class MetaflowConfig extends Construct {
       value: this.secret.secretArn,
     });
     const prefix = props.outputIdPrefix ?? 'Metaflow';
+    this.outputIdPrefix = prefix;
     this.configureCommandOutput.overrideLogicalId(`${prefix}ConfigureCommand`);
     this.secretArnOutput.overrideLogicalId(`${prefix}ConfigSecretArn`);
     this.jsonOutput.overrideLogicalId(`${prefix}ConfigJson`);
@@ -108,7 +112,9 @@ export class MetaflowConfig extends Construct {
   public add(key: string, value: string, description: string): void {
     this.checkNewKey(key);
     this.entries.set(key, value);
-    this.outputs.set(key, new CfnOutput(this, key, { value, description: `${key}: ${description}` }));
+    const output = new CfnOutput(this, key, { value, description: `${key}: ${description}` });
+    output.overrideLogicalId(this.outputIdPrefix + outputNameOf(key));
+    this.outputs.set(key, output);
   }
 
   /**

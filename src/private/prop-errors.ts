@@ -1,4 +1,11 @@
 import { Token } from 'aws-cdk-lib';
+import { callerIsPython, pythonPath, pythonProse } from './caller-language';
+
+interface Problem {
+  readonly prop: string;
+  readonly problem: string;
+  readonly fix: string;
+}
 
 /**
  * Collects every problem found in a construct's props so that one error can name them all.
@@ -16,7 +23,7 @@ export class PropErrors {
   private constructor(
     private readonly constructName: string,
     private readonly path: string,
-    private readonly problems: string[],
+    private readonly problems: Problem[],
   ) {}
 
   /** A view that records into this collection with every prop name under `prefix`. */
@@ -27,7 +34,7 @@ export class PropErrors {
   /** Records a problem with `prop` unless `ok` holds. */
   public check(ok: boolean, prop: string, problem: string, fix: string): void {
     if (!ok) {
-      this.problems.push(`${this.qualify(prop)}: ${problem}. Fix: ${fix}.`);
+      this.problems.push({ prop: this.qualify(prop), problem, fix });
     }
   }
 
@@ -36,12 +43,15 @@ export class PropErrors {
     this.check(false, prop, problem, fix);
   }
 
-  /** Throws one Error listing every recorded problem, if any. */
+  /** Throws one Error listing every recorded problem, if any, in the caller's language (TypeScript or Python). */
   public throwIfAny(): void {
     if (this.problems.length === 0) {
       return;
     }
-    const lines = this.problems.map((problem) => `  - ${problem}`).join('\n');
+    const python = callerIsPython();
+    const lines = this.problems.map(({ prop, problem, fix }) => (python
+      ? `  - ${pythonPath(prop)}: ${pythonProse(problem)}. Fix: ${pythonProse(fix)}.`
+      : `  - ${prop}: ${problem}. Fix: ${fix}.`)).join('\n');
     throw new Error(`Invalid ${this.constructName} props (${this.problems.length} problem(s)):\n${lines}`);
   }
 
