@@ -45,7 +45,7 @@ interface Property {
   readonly name: string;
   readonly optional?: boolean;
   readonly type: TypeReference;
-  readonly docs?: { readonly summary?: string; readonly default?: string };
+  readonly docs?: { readonly summary?: string; readonly remarks?: string; readonly default?: string };
 }
 
 interface Assembly {
@@ -70,6 +70,19 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/**
+ * The first whole sentence of a doc comment. jsii's summary stops at the first `;` too, so a
+ * summary that does not end a sentence goes on into the remarks up to the sentence's end.
+ */
+export function firstSentence(docs: { readonly summary?: string; readonly remarks?: string }): string {
+  const summary = docs.summary ?? '';
+  if (!/[;:,]$/.test(summary) || !docs.remarks) {
+    return summary;
+  }
+  const rest = docs.remarks.replace(/\s*\n\s*/g, ' ').match(/^.*?[.!?](?=\s|$)/)?.[0] ?? docs.remarks;
+  return `${summary} ${rest}`;
+}
+
 function propertiesOf(assembly: Assembly, fqn: string): Property[] {
   const type = assembly.types[fqn];
   const inherited = (type.interfaces ?? []).filter((base) => assembly.types[base]).flatMap((base) => propertiesOf(assembly, base));
@@ -82,7 +95,7 @@ export function renderOptionsReference(assembly: Assembly): string {
     const properties = propertiesOf(assembly, `${assembly.name}.${name}`);
     const rows = properties.map((property) => {
       const defaultValue = property.optional ? cell((property.docs?.default ?? '').replace(/^- /, '')) : 'required';
-      return `| \`${property.name}\` | \`${cell(typeName(property.type))}\` | ${defaultValue} | ${cell(property.docs?.summary ?? '')} |`;
+      return `| \`${property.name}\` | \`${cell(typeName(property.type))}\` | ${defaultValue} | ${cell(firstSentence(property.docs ?? {}))} |`;
     });
     return [`### ${where} (\`${name}\`)`, '', '| Option | Type | Default | What it is |', '|---|---|---|---|', ...rows].join('\n');
   }).join('\n\n');

@@ -150,7 +150,7 @@ export interface MetaflowPlatformProps {
    * Secrets for steps (`@secrets`): AWS Secrets Manager secrets under a name prefix that the job
    * role, the user policy and the notebook may read, or none.
    *
-   * @default StepSecrets.awsSecretsManager() (prefix 'metaflow/<stack name>/')
+   * @default - Secrets Manager, under the prefix 'metaflow/<stack name>/'
    */
   readonly secrets?: StepSecrets;
 

@@ -63,3 +63,20 @@ describe('README reference', () => {
     }
   });
 });
+
+describe('API docs', () => {
+  const assembly = loadAssembly() as any;
+  const defaults = Object.values(assembly.types as Record<string, any>).flatMap((type) => [
+    ...(type.properties ?? []).map((property: any) => [`${type.name}.${property.name}`, property.docs?.default]),
+    ...[type.initializer, ...(type.methods ?? [])].filter(Boolean).flatMap((method: any) => (method.parameters ?? [])
+      .map((parameter: any) => [`${type.name}#${method.name ?? 'constructor'}.${parameter.name}`, parameter.docs?.default])),
+  ]).filter(([, text]) => text);
+
+  test('@default texts name no prop or method in camelCase, which Python readers would not find (unless both spellings are given)', () => {
+    const camelCase = /\b[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*\b/g;
+    const offending = defaults.filter(([, text]) => (text.replace(/\(\w+ in TypeScript, \w+ in Python\)/g, '').match(camelCase) ?? [])
+      .some((name: string) => name !== 'vCPUs'));
+    expect(defaults.length).toBeGreaterThan(100);
+    expect(offending).toEqual([]);
+  });
+});

@@ -21,7 +21,7 @@ export interface MetaflowUserAccessOptions {
    * users (for example the role of an IAM Identity Center permission set). A role is created only
    * when this is set.
    *
-   * @default - no role; attach the policy with `grantClient`
+   * @default - no role; attach the policy yourself (grantClient in TypeScript, grant_client in Python)
    */
   readonly roleAssumableBy?: string[];
 

@@ -43,15 +43,15 @@ export interface MetaflowComputeEnvironmentOptions {
   /**
    * Instance types to launch, in addition to `instanceClasses`. EC2 kinds only.
    *
-   * @default - none; `instanceClasses` decides
+   * @default - none; the instance classes decide
    */
   readonly instanceTypes?: ec2.InstanceType[];
 
   /**
    * Instance families to launch (every size of each). EC2 kinds only.
    *
-   * @default - current-generation families: m6i, c6i and r6i; g4dn and g5 when `gpu` is true.
-   *            None when `instanceTypes` is given.
+   * @default - current-generation families: m6i, c6i and r6i; g4dn and g5 for a GPU environment.
+   *            None when instance types are given.
    */
   readonly instanceClasses?: ec2.InstanceClass[];
 
@@ -72,7 +72,7 @@ export interface MetaflowComputeEnvironmentOptions {
   /**
    * vCPUs the environment starts with. EC2 kinds only; Batch scales from there by demand.
    *
-   * @default - Batch's choice (`minVcpus`)
+   * @default - Batch's choice (the minimum vCPUs)
    */
   readonly desiredVcpus?: number;
 

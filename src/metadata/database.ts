@@ -47,7 +47,7 @@ export interface MetaflowDatabaseOptions {
   /**
    * Keep a standby in a second Availability Zone. Doubles the instance cost.
    *
-   * @default false (true with the platform's `highAvailability`)
+   * @default false (true with the platform's high-availability option)
    */
   readonly multiAz?: boolean;
 

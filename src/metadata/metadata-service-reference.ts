@@ -42,7 +42,7 @@ export interface MetaflowMetadataServiceAttributes {
   /**
    * The secret holding the API key of `serviceUrl`.
    *
-   * @default - none; then `apiKeyRequired` must be false
+   * @default - none; then the service must not require a key
    */
   readonly authKeySecret?: secretsmanager.ISecret;
 
@@ -50,7 +50,7 @@ export interface MetaflowMetadataServiceAttributes {
    * Whether `serviceUrl` requires an API key. The platform's public APIs do, unless they were
    * built without one.
    *
-   * @default - true when `serviceUrl` differs from `internalUrl` (a public API), false otherwise
+   * @default - true when the service URL differs from the internal URL (a public API), false otherwise
    */
   readonly apiKeyRequired?: boolean;
 
@@ -58,7 +58,7 @@ export interface MetaflowMetadataServiceAttributes {
    * Task role of the service's UI, which `grantUiRead` lets read the datastores that record into
    * the service (a shared platform's `ui.taskDefinition.taskRole`).
    *
-   * @default - `grantUiRead` changes nothing; grant the UI read access to each team's bucket yourself
+   * @default - the UI read grant (grantUiRead in TypeScript, grant_ui_read in Python) changes nothing; grant the UI read access to each team's bucket yourself
    */
   readonly uiTaskRole?: iam.IRole;
 
@@ -66,7 +66,7 @@ export interface MetaflowMetadataServiceAttributes {
    * Security group of the service's internal load balancer, to which `allowClientsFrom` adds rules
    * (a shared platform's `metadata.loadBalancerSecurityGroup`).
    *
-   * @default - `allowClientsFrom` changes nothing; admit clients on the service's side yourself
+   * @default - admitting clients (allowClientsFrom in TypeScript, allow_clients_from in Python) changes nothing; admit them on the service's side yourself
    */
   readonly loadBalancerSecurityGroup?: ec2.ISecurityGroup;
 }

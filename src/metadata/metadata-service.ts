@@ -31,14 +31,14 @@ export interface MetaflowMetadataServiceOptions {
   /**
    * CPU units of each task (256 = 0.25 vCPU).
    *
-   * @default 256, or the smallest size that fits `memoryLimitMiB` when only that is given
+   * @default 256, or the smallest size that fits the memory when only the memory is given
    */
   readonly cpu?: number;
 
   /**
    * Memory of each task in MiB; must suit `cpu` (Fargate sizes).
    *
-   * @default 512, or the smallest size that fits `cpu` when only `cpu` is given (1024 for 512)
+   * @default 512, or the smallest size that fits the CPU when only the CPU is given (1024 for 512)
    */
   readonly memoryLimitMiB?: number;
 
@@ -125,7 +125,7 @@ export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOpt
    * Give tasks public IPs, which they need in public subnets to pull images and read secrets.
    * Their security group still admits only the load balancer.
    *
-   * @default - true when `serviceSubnets` selects only public subnets, else false
+   * @default - true when the service subnets are all public, else false
    */
   readonly assignPublicIp?: boolean;
 

@@ -10,7 +10,7 @@ export interface MetaflowMonitoringOptions {
   /**
    * The topic alarms and Batch job failures notify, for example one your on-call tooling subscribes to.
    *
-   * @default - a new topic (TLS-only publishing), subscribed by `alarmEmails`
+   * @default - a new topic (TLS-only publishing), subscribed by the alarm emails
    */
   readonly alarmTopic?: sns.ITopic;
 

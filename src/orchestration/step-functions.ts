@@ -57,7 +57,7 @@ export interface MetaflowStepFunctionsProps extends MetaflowStepFunctionsOptions
   /**
    * Job queues the state machines may submit to.
    *
-   * @default - none; call `grantSubmitTo` for each queue
+   * @default - none; grant each queue yourself (grantSubmitTo in TypeScript, grant_submit_to in Python)
    */
   readonly jobQueues?: batch.IJobQueue[];
 }

@@ -66,7 +66,7 @@ export interface MetaflowUiOptions {
    * HTTPS with a certificate (required for an internet-facing UI and for any login), or plain HTTP
    * for an internal UI reached over a VPN.
    *
-   * @default - required when internetFacing is true; UiTls.plainHttp() for an internal UI
+   * @default - required when internet-facing; plain HTTP for an internal UI
    */
   readonly tls?: UiTls;
 
@@ -95,7 +95,7 @@ export interface MetaflowUiOptions {
   /**
    * CPU units of the task (512 = 0.5 vCPU).
    *
-   * @default 512, or the smallest size that fits `memoryLimitMiB` when only that is given
+   * @default 512, or the smallest size that fits the memory when only the memory is given
    */
   readonly cpu?: number;
 
@@ -107,7 +107,7 @@ export interface MetaflowUiOptions {
    * cache workers, the process tree peaked at 2,255 MiB (PSS) while task pages loaded cards, so the
    * default leaves 36% above that; 2048 would be OOM-killed there.
    *
-   * @default 3072, or the nearest size that fits `cpu` when only `cpu` is given (2048 for 256, 4096 for 2048)
+   * @default 3072, or the nearest size that fits the CPU when only the CPU is given (2048 for 256, 4096 for 2048)
    */
   readonly memoryLimitMiB?: number;
 
@@ -165,8 +165,9 @@ export interface MetaflowUiOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * What happens to the Cognito user pool when it leaves the stack; deletion protection of the user
-   * pool and the load balancer is on unless this is `DESTROY`.
+   * What happens to the Cognito user pool when it leaves the stack. The pool has deletion protection
+   * only when this is `RETAIN` (so that `cdk destroy` completes otherwise); the load balancer holds no
+   * data and has none.
    *
    * @default RemovalPolicy.RETAIN
    */

@@ -35,14 +35,14 @@ export interface MetaflowUiProps extends MetaflowUiOptions {
   /**
    * Subnets of the load balancer.
    *
-   * @default - public subnets when internet-facing, `serviceSubnets` when internal
+   * @default - public subnets when internet-facing, the service subnets when internal
    */
   readonly loadBalancerSubnets?: ec2.SubnetSelection;
 
   /**
    * Give the tasks public IPs, which they need in public subnets to pull images and read secrets.
    *
-   * @default - true when `serviceSubnets` selects only public subnets
+   * @default - true when the service subnets are all public
    */
   readonly assignPublicIp?: boolean;
 
