@@ -93,6 +93,7 @@ for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/'
 // Every TypeScript snippet of the README must compile (fixtures in rosetta/); the tablet it writes is what
 // jsii-pacmak uses to give the PyPI description Python instead of TypeScript.
 project.postCompileTask.exec('jsii-rosetta extract --strict');
+project.postCompileTask.exec('node scripts/dedupe-python-imports.js .jsii.tabl.json');
 project.gitignore.addPatterns('.jsii.tabl.json');
 // The recorded API baseline is an assembly file that must be committed (projen ignores .jsii elsewhere).
 project.gitignore.addPatterns('!/api/baseline/.jsii');

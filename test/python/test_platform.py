@@ -105,7 +105,7 @@ def test_bad_props_raise_a_clear_error_in_python():
     message = _error_of(
         batch=mf.MetaflowBatchOptions(compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", min_vcpus=8, max_vcpus=4)])
     )
-    assert "batch.computeEnvironments[0].minVcpus: (8) is greater than maxVcpus (4)" in message
+    assert "batch.compute_environments[0].min_vcpus: (8) is greater than max_vcpus (4)" in message
 
 
 def test_adopted_vpc_from_python():
@@ -162,8 +162,31 @@ def test_errors_of_several_parts_come_in_one_message_in_python():
         api=mf.PublicApi.enabled(api_key_required=False),
     )
     assert "Invalid MetaflowPlatform props (2 problem(s))" in message
-    assert "network.natGateways: must be a whole number >= 0" in message
-    assert "api.apiKeyRequired: is false and no allowedCidrs are set" in message
+    assert "network.nat_gateways: must be a whole number >= 0" in message
+    assert "api.api_key_required: is False and no allowed_cidrs are set" in message
+
+
+def test_errors_read_as_python_and_name_each_problem_once():
+    stack = cdk.Stack(cdk.App(), "Bad")
+    try:
+        mf.MetaflowPlatform(stack, "Metaflow", ui=mf.MetaflowUiOptions(tls=mf.UiTls.plain_http()))
+    except RuntimeError as error:
+        message = str(error)
+        wrapped = error.__cause__
+    else:
+        raise AssertionError("expected MetaflowPlatform to reject the props")
+    assert "  - ui.tls: is plain HTTP on an internet-facing load balancer. Fix: use UiTls.from_hosted_zone(hosted_zone=..., domain_name=...)" in message
+    assert "or set internet_facing=False." in message
+    assert "internetFacing" not in message and "fromHostedZone" not in message
+    assert message.count("ui.tls:") == 1
+    # jsii raises the RuntimeError from the JavaScript error it wraps (jsii/_kernel/providers/process.py), whose stack
+    # repeats the message: the README says so.
+    assert type(wrapped).__name__ == "JavaScriptError"
+
+
+def test_a_cpu_alone_gets_a_memory_that_fits_it():
+    _, _, template = _synth(metadata=mf.MetaflowMetadataServiceOptions(cpu=512))
+    template.has_resource_properties("AWS::ECS::TaskDefinition", {"Cpu": "512", "Memory": "1024"})
 
 
 def test_ui_from_python():
@@ -300,8 +323,10 @@ def _max_vcpus(batch):
 
 def test_struct_classes_carry_every_option_and_nested_dicts_do_not():
     # What the README's Python section states: jsii turns a dict passed directly for a struct into
-    # the struct class, but a dict inside a list reaches the library without the keys it does not
-    # know (max_vcpus is maxVcpus there), so the option is lost.
+    # the struct class, but a dict inside a list goes over the wire as a map (jsii/_kernel/__init__.py
+    # _make_reference_for_native), and the jsii kernel keeps only the keys the struct declares when it
+    # deserializes the map (@jsii/kernel serialization: the struct deserializer's mapValues drops the
+    # others), so the library never sees max_vcpus and cannot refuse it.
     assert _max_vcpus(mf.MetaflowBatchOptions(compute_environments=[mf.MetaflowComputeEnvironmentOptions(name="cpu", max_vcpus=96)])) == [96]
     assert _max_vcpus({"compute_environments": [mf.MetaflowComputeEnvironmentOptions(name="cpu", max_vcpus=96)]}) == [96]
     assert _max_vcpus({"compute_environments": [{"name": "cpu", "max_vcpus": 96}]}) == [64]
@@ -330,3 +355,41 @@ def test_the_pypi_description_shows_python_not_typescript():
     assert 'MetaflowPlatform(self, "Metaflow")' in description
     assert "new MetaflowPlatform" not in description
     assert "```ts" not in description and "```typescript" not in description
+
+
+def _readme_python_blocks():
+    from importlib.metadata import metadata
+    import re
+
+    description = metadata("cdk-metaflow-platform")["Description"] or metadata("cdk-metaflow-platform").get_payload()
+    return re.findall(r"^```python\n(.*?)^```$", description, re.M | re.S)
+
+
+def test_every_python_block_of_the_pypi_readme_synthesizes_offline(tmp_path):
+    import json
+    import pathlib
+    import subprocess
+    import sys
+
+    blocks = [block for block in _readme_python_blocks() if "@step" not in block]  # flow code is Metaflow's, not CDK's
+    assert len(blocks) >= 13
+    (tmp_path / "blocks.json").write_text(json.dumps(blocks))
+    # A process of its own, started in an app folder as `cdk synth` would start the app: the jsii runtime's Node.js
+    # process keeps the working directory it started in, which relative asset paths (./metadata-image) resolve against.
+    (tmp_path / "metadata-image").mkdir()
+    (tmp_path / "metadata-image" / "Dockerfile").write_text("FROM netflixoss/metaflow_metadata_service:v2.5.1\n")
+    runner = pathlib.Path(__file__).with_name("readme_blocks.py")
+    root = pathlib.Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, str(runner), "blocks.json", str(root)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    problems = {index: problem for index, problem in json.loads(run.stdout).items() if problem}
+    assert problems == {}, "\n\n".join(f"{blocks[int(index)]}\n-> {problem}" for index, problem in problems.items())
+
+
+def test_the_pypi_readme_imports_each_name_once():
+    for block in _readme_python_blocks():
+        for line in block.splitlines():
+            if line.startswith("from ") and " import " in line:
+                names = [name.strip() for name in line.split(" import ", 1)[1].split(",")]
+                assert len(names) == len(set(names)), line
+
