@@ -64,6 +64,22 @@ describe('README reference', () => {
   });
 });
 
+describe('README option mentions', () => {
+  test('every `name: value` in the prose names an option of the library (or of aws-cdk-lib where it says so)', () => {
+    const assembly = loadAssembly() as any;
+    const names = new Set(Object.values(assembly.types as Record<string, any>)
+      .flatMap((type) => [...(type.properties ?? []), ...(type.methods ?? [])].map((member: any) => member.name)));
+    const fromAwsCdkLib = ['mutable']; // iam.Role.fromRoleArn(..., { mutable: false })
+    const prose = read('README.md').replace(/```[\s\S]*?```/g, '');
+    const spans = [...prose.matchAll(/`([^`\n]+)`/g)].map((match) => match[1])
+      .filter((span) => !span.startsWith('tags: ')); // tag keys are the user's
+    const unknown = spans.flatMap((span) => [...span.matchAll(/\b([a-z][A-Za-z0-9]*): /g)].map((match) => match[1])
+      .filter((name) => !names.has(name) && !fromAwsCdkLib.includes(name)).map((name) => `${name} in \`${span}\``));
+    expect(spans.length).toBeGreaterThan(50);
+    expect(unknown).toEqual([]);
+  });
+});
+
 describe('API docs', () => {
   const assembly = loadAssembly() as any;
   const defaults = Object.values(assembly.types as Record<string, any>).flatMap((type) => [
