@@ -459,6 +459,16 @@ describe('every bad input names its prop and the fix', () => {
       expect(message).toContain('UiTls.from_hosted_zone(hosted_zone=..., domain_name=...)');
       expect(message.match(/min_vcpus:/g)).toHaveLength(1);
     });
+
+    test('the stack jsii prints above the RuntimeError is one line without the problems', () => {
+      let stack: string | undefined;
+      try {
+        new MetaflowPlatform(new Stack(new App(), 'Test'), 'Metaflow', { ui: { tls: UiTls.plainHttp() } });
+      } catch (error) {
+        stack = (error as Error).stack;
+      }
+      expect(stack).toBe('MetaflowPlatform refused its props: the RuntimeError below lists every problem');
+    });
   });
 
   test('a value of the wrong type shows its type', () => {

@@ -52,7 +52,13 @@ export class PropErrors {
     const lines = this.problems.map(({ prop, problem, fix }) => (python
       ? `  - ${pythonPath(prop)}: ${pythonProse(problem)}. Fix: ${pythonProse(fix)}.`
       : `  - ${prop}: ${problem}. Fix: ${fix}.`)).join('\n');
-    throw new Error(`Invalid ${this.constructName} props (${this.problems.length} problem(s)):\n${lines}`);
+    const error = new Error(`Invalid ${this.constructName} props (${this.problems.length} problem(s)):\n${lines}`);
+    if (python) {
+      // jsii's Python runtime raises the RuntimeError (the message) from a JavaScriptError that prints this stack
+      // (jsii/_kernel/providers/process.py): without this line, the problems print twice, with Node.js frames between.
+      error.stack = `${this.constructName} refused its props: the RuntimeError below lists every problem`;
+    }
+    throw error;
   }
 
   private qualify(prop: string): string {
