@@ -3,6 +3,8 @@ export * from './platform-props';
 export * from './network/network';
 export * from './datastore/datastore';
 export * from './compute/compute-environment-options';
+export * from './compute/compute-accelerator';
+export * from './compute/multi-node-options';
 export * from './compute/compute-environment';
 export * from './compute/batch';
 export * from './orchestration/step-functions';

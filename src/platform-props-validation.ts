@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { aws_ec2 as ec2, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validateRoleOptions } from './access/role-guardrails';
 import { validateUserAccessOptions } from './access/user-access-props-validation';
@@ -32,10 +32,8 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
   checkHighAvailability(props, errors);
   const network = errors.at('network');
   validateNetworkOptions(props.network ?? {}, network);
-  if (props.network?.vpc) {
-    // An adopted VPC can be checked now, so its placement problems join the others.
-    networkPlacementOf(props.network.vpc, props.network, true, network);
-  }
+  // An adopted VPC can be checked now, so its placement problems join the others.
+  const adoptedPlacement = props.network?.vpc ? networkPlacementOf(props.network.vpc, props.network, true, network) : undefined;
   validateDatastoreOptions(datastoreOptionsOf(props), errors.at('datastore'));
   validateBatchOptions({
     computeEnvironments: props.batch?.computeEnvironments ?? [{ name: 'cpu' }],
@@ -43,6 +41,7 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
     defaultJobQueue: props.batch?.defaultJobQueue,
     imageRepository: props.batch?.imageRepository,
     jobLogRetention: props.batch?.jobLogRetention,
+    computeSubnetsArePublic: adoptedPlacement?.compute.isPublic ?? newVpcComputeIsPublic(props),
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
   validateApiOptions(props.api?._options ?? {}, errors.at('api'));
@@ -61,6 +60,13 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
   }
   validateRoleOptions(props.roles ?? {}, errors.at('roles'));
   errors.throwIfAny();
+}
+
+/** Whether jobs run in public subnets of the VPC the platform creates: unless a NAT gateway gives it private compute subnets. */
+function newVpcComputeIsPublic(props: MetaflowPlatformProps): boolean | undefined {
+  const selection = props.network?.computeSubnets;
+  return selection ? (selection.subnetType === undefined ? undefined : selection.subnetType === ec2.SubnetType.PUBLIC)
+    : (props.network?.natGateways ?? 0) === 0;
 }
 
 /** The datastore's options as the platform passes them: a bucket it creates inherits the platform's removal policy. */

@@ -3,8 +3,8 @@ import {
   aws_rds as rds, aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, SecretValue, Size, Stack,
 } from 'aws-cdk-lib';
 import {
-  ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment, MetaflowComputeEnvironmentOptions,
-  MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration,
+  ComputeAccelerator, ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment,
+  MetaflowComputeEnvironmentOptions, MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration,
   MetaflowSharedStorage, MetaflowUi, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
@@ -64,6 +64,8 @@ const certificate = (stack: Stack) => acm.Certificate.fromCertificateArn(stack, 
 const uiTls = (stack: Stack, domainName = 'metaflow.example.com') => UiTls.fromHostedZone({
   hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }), domainName,
 });
+
+const G5_12XL = new ec2.InstanceType('g5.12xlarge');
 
 const existingBucket = (stack: Stack) => s3.Bucket.fromBucketName(stack, 'Existing', 'existing-bucket');
 
@@ -136,7 +138,8 @@ const cases: Array<[string, Build, string, string]> = [
   ['queue priority above 1000', environment({ jobQueuePriority: 1001 }), 'batch.computeEnvironments[0].jobQueuePriority', 'use 1 unless queues share environments'],
   ['hop limit 0', environment({ instanceMetadataHopLimit: 0 }), 'batch.computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
   ['hop limit 65', environment({ instanceMetadataHopLimit: 65 }), 'batch.computeEnvironments[0].instanceMetadataHopLimit', 'use 2 so that Metaflow'],
-  ['GPU on Fargate', fargate({ gpu: true }), 'batch.computeEnvironments[0].gpu', 'Fargate has no GPUs'],
+  ['GPU on Fargate', fargate({ gpu: true }), 'batch.computeEnvironments[0].gpu', 'Fargate has no accelerators'],
+  ['Neuron on Fargate', fargate({ accelerator: ComputeAccelerator.AWS_NEURON }), 'batch.computeEnvironments[0].accelerator', 'Fargate has no accelerators'],
   ...([
     ['instanceTypes', { instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE)] }],
     ['instanceClasses', { instanceClasses: [ec2.InstanceClass.M6I] }],
@@ -159,6 +162,40 @@ const cases: Array<[string, Build, string, string]> = [
   ['Spot strategy on demand', environment({ allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED }), 'batch.computeEnvironments[0].allocationStrategy',
     'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT'],
   ['Spot bid on demand', environment({ spotBidPercentage: 80 }), 'batch.computeEnvironments[0].spotBidPercentage', 'remove it or use kind EC2_SPOT'],
+  ['gpu beside another accelerator', environment({ gpu: true, accelerator: ComputeAccelerator.AWS_NEURON }), 'batch.computeEnvironments[0].gpu',
+    'remove gpu: true (accelerator decides)'],
+  ['Neuron on a family without Neuron devices', environment({ accelerator: ComputeAccelerator.AWS_NEURON, instanceTypes: [new ec2.InstanceType('g5.xlarge')] }),
+    'batch.computeEnvironments[0].instanceTypes', 'use the families trn1, trn1n, trn2, inf1, inf2'],
+  ['six security groups', environment({ securityGroups: [1, 2, 3, 4, 5].map((n) => ({ securityGroupId: `sg-${n}` }) as ec2.ISecurityGroup) }),
+    'batch.computeEnvironments[0].securityGroups', 'list at most 4'],
+
+  // Batch: multi-node environments
+  ['multi-node on Spot', spot({ instanceTypes: [G5_12XL], multiNode: {} }), 'batch.computeEnvironments[0].multiNode', 'use kind EC2_ON_DEMAND for this environment'],
+  ['multi-node on Fargate', fargate({ multiNode: {} }), 'batch.computeEnvironments[0].multiNode', 'use kind EC2_ON_DEMAND for this environment'],
+  ['multi-node without an instance type', environment({ multiNode: {} }), 'batch.computeEnvironments[0].instanceTypes', 'give one instance type'],
+  ['multi-node with two instance types', environment({ instanceTypes: [G5_12XL, new ec2.InstanceType('g5.24xlarge')], multiNode: {} }),
+    'batch.computeEnvironments[0].instanceTypes', 'give one instance type'],
+  ['multi-node with instance classes', environment({ instanceTypes: [G5_12XL], instanceClasses: [ec2.InstanceClass.G5], multiNode: {} }),
+    'batch.computeEnvironments[0].instanceTypes', 'give one instance type'],
+  ['multi-node with four extra security groups', environment({
+    instanceTypes: [G5_12XL], multiNode: {}, securityGroups: [1, 2, 3, 4].map((n) => ({ securityGroupId: `sg-${n}` }) as ec2.ISecurityGroup),
+  }), 'batch.computeEnvironments[0].securityGroups', 'list at most 3'],
+  ['EFA on a size without it', platform({ network: { natGateways: 1 }, batch: { computeEnvironments: [{ name: 'cpu', instanceTypes: [new ec2.InstanceType('g5.4xlarge')], multiNode: { efaInterfaces: 1 } }] } }),
+    'batch.computeEnvironments[0].instanceTypes', 'choose an instance type with EFA'],
+  ['EFA interfaces above 32', platform({ network: { natGateways: 1 }, batch: { computeEnvironments: [{ name: 'cpu', instanceTypes: [new ec2.InstanceType('p5.48xlarge')], multiNode: { efaInterfaces: 33 } }] } }),
+    'batch.computeEnvironments[0].multiNode.efaInterfaces', 'use 0 for no EFA'],
+  ['EFA in public compute subnets', environment({ instanceTypes: [G5_12XL], multiNode: { efaInterfaces: 1 } }),
+    'batch.computeEnvironments[0].multiNode.efaInterfaces', 'run compute in private subnets with egress'],
+  ['MetaflowBatch alone with EFA in public subnets', (stack) => new MetaflowBatch(stack, 'Batch', {
+    vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }),
+    computeEnvironments: [{ name: 'multi', instanceTypes: [G5_12XL], multiNode: { efaInterfaces: 1 } }],
+  }), 'computeEnvironments[0].multiNode.efaInterfaces', 'run compute in private subnets with egress'],
+  ['MetaflowComputeEnvironment alone in a zone without subnets', (stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
+    new MetaflowComputeEnvironment(stack, 'Multi', {
+      name: 'multi', vpc, securityGroup: new ec2.SecurityGroup(stack, 'Group', { vpc }), instanceTypes: [G5_12XL], multiNode: { availabilityZone: 'mars-1a' },
+    });
+  }, 'multiNode.availabilityZone', 'name the zone of a compute subnet'],
 
   // Batch: combined queues and the default queue
   ['combined queue name with a space', batchPlatform({ jobQueues: [{ name: 'a b', computeEnvironments: ['cpu'] }] }), 'batch.jobQueues[0].name', 'use 1-32 letters'],

@@ -1,6 +1,8 @@
 import { aws_batch as batch, aws_ecr as ecr, aws_logs as logs, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { ComputeAccelerator } from './compute-accelerator';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
 import { MetaflowImageRepositoryOptions } from './image-repository';
+import { validateAccelerator, validateMultiNode, validateMultiNodePlacement } from './multi-node-validation';
 import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 import { checkRetentionDays } from '../private/retention-days';
 
@@ -21,6 +23,8 @@ export interface BatchPropsToValidate {
   readonly defaultJobQueue?: string;
   readonly imageRepository?: MetaflowImageRepositoryOptions;
   readonly jobLogRetention?: logs.RetentionDays;
+  /** True when jobs run in public subnets (no NAT gateway); undefined when not known yet. */
+  readonly computeSubnetsArePublic?: boolean;
 }
 
 /** Records every problem of the Batch props. */
@@ -28,7 +32,10 @@ export function validateBatchOptions(props: BatchPropsToValidate, errors: PropEr
   errors.check(props.computeEnvironments.length > 0, 'computeEnvironments', 'is empty', 'give at least one environment, or leave the prop unset for the default');
   checkRetentionDays(props.jobLogRetention, 'jobLogRetention', errors);
 
-  props.computeEnvironments.forEach((environment, index) => validateEnvironment(errors, environment, `computeEnvironments[${index}]`));
+  props.computeEnvironments.forEach((environment, index) => {
+    validateEnvironment(errors, environment, `computeEnvironments[${index}]`);
+    validateMultiNodePlacement(errors.at(`computeEnvironments[${index}]`), environment.multiNode, props.computeSubnetsArePublic);
+  });
 
   const environmentsByName = new Map(props.computeEnvironments.map((environment) => [environment.name, environment]));
   props.jobQueues.forEach((queue, index) => validateCombinedQueue(errors, queue, `jobQueues[${index}]`, environmentsByName));
@@ -99,10 +106,12 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
   errors.check(isIntegerInRange(environment.instanceMetadataHopLimit, 1, 64), `${at}.instanceMetadataHopLimit`,
     `must be a whole number from 1 to 64, got ${shown(environment.instanceMetadataHopLimit)}`, 'use 2 so that Metaflow in the job container reaches IMDS, or 1 to cut containers off');
   errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${shown(environment.jobQueuePriority)}`, 'use 1 unless queues share environments');
+  validateMultiNode(errors, environment, at);
 
   if (fargate) {
     const ec2Only = {
       gpu: environment.gpu,
+      accelerator: environment.accelerator === ComputeAccelerator.NONE ? undefined : environment.accelerator,
       instanceTypes: environment.instanceTypes,
       instanceClasses: environment.instanceClasses,
       minVcpus: environment.minVcpus,
@@ -115,10 +124,11 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
     };
     for (const [prop, value] of Object.entries(ec2Only)) {
       errors.check(value === undefined || value === false, `${at}.${prop}`, `does not apply to a ${kind} environment`,
-        prop === 'gpu' ? 'Fargate has no GPUs; use kind EC2_ON_DEMAND or EC2_SPOT with gpu: true' : `remove ${prop} or use an EC2 kind`);
+        prop === 'gpu' || prop === 'accelerator' ? `Fargate has no accelerators; use kind EC2_ON_DEMAND or EC2_SPOT with ${prop}` : `remove ${prop} or use an EC2 kind`);
     }
     return;
   }
+  validateAccelerator(errors, environment, at);
 
   const hasInstanceTypes = (environment.instanceTypes?.length ?? 0) > 0;
   const hasInstanceClasses = (environment.instanceClasses?.length ?? 0) > 0;

@@ -137,14 +137,15 @@ export class MetaflowBatch extends Construct {
     const environmentOptions = props.computeEnvironments ?? [{ name: 'cpu' }];
     const combinedQueues = props.jobQueues ?? [];
     const errors = PropErrors.for('MetaflowBatch');
+    const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
     validateBatchOptions({
       computeEnvironments: environmentOptions,
       jobQueues: combinedQueues,
       defaultJobQueue: props.defaultJobQueue,
       imageRepository: props.imageRepository,
       jobLogRetention: props.jobLogRetention,
+      computeSubnetsArePublic: placement.isPublic,
     }, errors);
-    const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
     errors.throwIfAny();
     this.vpcSubnets = placement.selection;
     warnIfAdoptedPublicCompute(this, placement, !(props.vpc instanceof ec2.Vpc));

@@ -1,4 +1,6 @@
 import { aws_batch as batch, aws_ec2 as ec2, Size } from 'aws-cdk-lib';
+import { ComputeAccelerator } from './compute-accelerator';
+import { MetaflowMultiNodeOptions } from './multi-node-options';
 
 /**
  * Where a compute environment gets its capacity.
@@ -34,11 +36,30 @@ export interface MetaflowComputeEnvironmentOptions {
   readonly kind?: ComputeEnvironmentKind;
 
   /**
-   * Run on GPU instances with the ECS GPU-optimised AMI. EC2 kinds only.
+   * Run on GPU instances with the ECS GPU-optimised AMI. EC2 kinds only. The same as
+   * `accelerator: ComputeAccelerator.NVIDIA_GPU`.
    *
    * @default false
    */
   readonly gpu?: boolean;
+
+  /**
+   * The accelerators of the instances, which pick the AMI and the default instance families:
+   * NVIDIA GPUs or AWS Trainium and Inferentia (Neuron). EC2 kinds only.
+   *
+   * @default - `ComputeAccelerator.NVIDIA_GPU` when `gpu` is true, else `ComputeAccelerator.NONE`
+   */
+  readonly accelerator?: ComputeAccelerator;
+
+  /**
+   * Prepare the environment for multi-node parallel jobs (`@parallel` steps with `@batch`): a
+   * cluster placement group in one Availability Zone, a security group that admits all traffic
+   * between the environment's nodes and nothing else, and optionally EFA interfaces. Kind
+   * EC2_ON_DEMAND only, with exactly one instance type (Batch runs every node of a job on the same type).
+   *
+   * @default - none: the environment runs single-node jobs, and its instances admit no inbound traffic
+   */
+  readonly multiNode?: MetaflowMultiNodeOptions;
 
   /**
    * Instance types to launch, in addition to `instanceClasses`. EC2 kinds only.
@@ -50,8 +71,8 @@ export interface MetaflowComputeEnvironmentOptions {
   /**
    * Instance families to launch (every size of each). EC2 kinds only.
    *
-   * @default - current-generation families: m6i, c6i and r6i; g4dn and g5 for a GPU environment.
-   *            None when instance types are given.
+   * @default - current-generation families: m6i, c6i and r6i; g4dn and g5 for NVIDIA GPUs; trn1
+   *            and inf2 for Neuron. None when instance types are given.
    */
   readonly instanceClasses?: ec2.InstanceClass[];
 
@@ -63,9 +84,11 @@ export interface MetaflowComputeEnvironmentOptions {
   readonly minVcpus?: number;
 
   /**
-   * vCPUs the environment may scale up to.
+   * vCPUs the environment may scale up to. In a multi-node environment this caps nodes times the
+   * instance type's vCPUs over all running jobs: a job whose nodes do not fit waits in RUNNABLE.
    *
-   * @default 64
+   * @default 64; in a multi-node environment, four nodes of its instance type when that is more
+   *          (192 for g5.12xlarge)
    */
   readonly maxVcpus?: number;
 
@@ -101,7 +124,8 @@ export interface MetaflowComputeEnvironmentOptions {
   /**
    * A custom AMI for the instances (it must be ECS-optimised). EC2 kinds only.
    *
-   * @default - the latest ECS-optimised Amazon Linux 2023 AMI (GPU variant when `gpu` is true)
+   * @default - the latest ECS-optimised Amazon Linux 2023 AMI: its GPU variant for NVIDIA GPUs, its
+   *            Neuron variant for Trainium and Inferentia
    */
   readonly machineImage?: ec2.IMachineImage;
 

@@ -341,7 +341,7 @@ describe('MetaflowBatch prop validation', () => {
   test.each<[string, MetaflowBatchOptions, RegExp]>([
     ['no environments', { computeEnvironments: [] }, /computeEnvironments: is empty/],
     ['GPU on Fargate', { computeEnvironments: [{ name: 'f', kind: ComputeEnvironmentKind.FARGATE, gpu: true }] },
-      /computeEnvironments\[0\]\.gpu: does not apply to a FARGATE environment\. Fix: Fargate has no GPUs/],
+      /computeEnvironments\[0\]\.gpu: does not apply to a FARGATE environment\. Fix: Fargate has no accelerators/],
     ['EC2 options on Fargate', { computeEnvironments: [{ name: 'f', kind: ComputeEnvironmentKind.FARGATE_SPOT, minVcpus: 1, rootVolumeSize: Size.gibibytes(50) }] },
       /minVcpus: does not apply to a FARGATE_SPOT environment[\s\S]*rootVolumeSize: does not apply/],
     ['min > max', { computeEnvironments: [{ name: 'cpu', minVcpus: 128, maxVcpus: 64 }] }, /computeEnvironments\[0\]\.minVcpus: \(128\) is greater than maxVcpus \(64\)/],

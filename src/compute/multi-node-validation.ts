@@ -1,0 +1,81 @@
+import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { acceleratorOf, NEURON_INSTANCE_CLASSES } from './accelerator-defaults';
+import { ComputeAccelerator } from './compute-accelerator';
+import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions } from './compute-environment-options';
+import { efaSizesText, supportsEfa } from './efa-instance-types';
+import { MetaflowMultiNodeOptions } from './multi-node-options';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
+
+/** EC2 allows five security groups on a network interface; Batch applies the environment's to every instance and MNP container. */
+const MAX_SECURITY_GROUPS = 5;
+const MAX_EFA_INTERFACES = 32;
+
+/** The family of an instance class as Batch and EC2 name it (`InstanceClass.INFERENCE2` is `inf2`). */
+function familyOfClass(instanceClass: ec2.InstanceClass): string {
+  return familyOf(ec2.InstanceType.of(instanceClass, ec2.InstanceSize.XLARGE));
+}
+
+function familyOf(instanceType: ec2.InstanceType): string {
+  return instanceType.toString().split('.')[0];
+}
+
+/** Records the problems of an environment's accelerator choice. */
+export function validateAccelerator(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+  const accelerator = acceleratorOf(environment);
+  errors.check(!(environment.gpu && accelerator !== ComputeAccelerator.NVIDIA_GPU), `${at}.gpu`,
+    `is true but accelerator is ${accelerator}`, 'remove gpu: true (accelerator decides), or use accelerator NVIDIA_GPU');
+  if (accelerator !== ComputeAccelerator.AWS_NEURON) {
+    return;
+  }
+  const neuronFamilies = new Set(NEURON_INSTANCE_CLASSES.map(familyOfClass));
+  const foreignFamilies = [
+    ...(environment.instanceClasses ?? []).map(familyOfClass),
+    ...(environment.instanceTypes ?? []).map(familyOf),
+  ].filter((family) => !neuronFamilies.has(family));
+  errors.check(foreignFamilies.length === 0, `${at}.instanceTypes`,
+    `names ${[...new Set(foreignFamilies)].join(', ')}, which carry no Trainium or Inferentia devices for the Neuron AMI`,
+    `use the families ${[...neuronFamilies].join(', ')} (instanceClasses or instanceTypes)`);
+}
+
+/** Records the problems of an environment's multi-node options and of its security group count. */
+export function validateMultiNode(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+  const multiNode = environment.multiNode;
+  const ownGroups = multiNode ? 2 : 1;
+  const extraGroups = environment.securityGroups?.length ?? 0;
+  errors.check(ownGroups + extraGroups <= MAX_SECURITY_GROUPS, `${at}.securityGroups`,
+    `lists ${extraGroups} groups; with the platform's ${ownGroups} that is more than the ${MAX_SECURITY_GROUPS} an instance can join`,
+    `list at most ${MAX_SECURITY_GROUPS - ownGroups}, or add their rules to one group`);
+  if (!multiNode) {
+    return;
+  }
+  const kind = environment.kind ?? ComputeEnvironmentKind.EC2_ON_DEMAND;
+  errors.check(kind === ComputeEnvironmentKind.EC2_ON_DEMAND, `${at}.multiNode`,
+    `is set, but the environment's kind is ${kind} and AWS Batch runs multi-node parallel jobs on on-demand EC2 only`,
+    'use kind EC2_ON_DEMAND for this environment (the default), and keep Spot or Fargate capacity in another environment');
+  const types = environment.instanceTypes ?? [];
+  errors.check(types.length === 1 && (environment.instanceClasses?.length ?? 0) === 0, `${at}.instanceTypes`,
+    `lists ${types.length} instance type(s)${environment.instanceClasses?.length ? ' and some instanceClasses' : ''}, but a multi-node `
+    + 'environment needs exactly one (Batch runs every node of a job on the same type, and Metaflow names none per node)',
+    'give one instance type in instanceTypes, such as g5.12xlarge, and no instanceClasses');
+  const efaInterfaces = multiNode.efaInterfaces ?? 0;
+  errors.check(isIntegerInRange(multiNode.efaInterfaces, 0, MAX_EFA_INTERFACES), `${at}.multiNode.efaInterfaces`,
+    `must be a whole number from 0 to ${MAX_EFA_INTERFACES}, got ${shown(multiNode.efaInterfaces)}`, 'use 0 for no EFA, or the number of EFA interfaces of the instance type');
+  if (efaInterfaces > 0) {
+    for (const instanceType of types.filter((type) => !supportsEfa(type))) {
+      errors.add(`${at}.instanceTypes`, `${instanceType} has no Elastic Fabric Adapter, which multiNode.efaInterfaces asks for (${efaSizesText(instanceType)})`,
+        'choose an instance type with EFA, or set efaInterfaces to 0');
+    }
+  }
+}
+
+/**
+ * Records that EFA needs compute subnets with a NAT gateway, when the compute subnets are known to be public
+ * (`computeSubnetsArePublic` undefined: not known yet). `errors` is scoped to the environment.
+ */
+export function validateMultiNodePlacement(errors: PropErrors, multiNode: MetaflowMultiNodeOptions | undefined,
+  computeSubnetsArePublic: boolean | undefined): void {
+  errors.check(!((multiNode?.efaInterfaces ?? 0) > 0 && computeSubnetsArePublic), 'multiNode.efaInterfaces',
+    'needs compute subnets with a NAT gateway, but the platform\'s compute runs in public subnets: instances whose launch template '
+    + 'sets EFA interfaces get no public IPv4 address there, so they could not reach ECS and would never run a job',
+    'run compute in private subnets with egress (network: { natGateways: 1 } for the VPC the platform creates, or network.computeSubnets), or set efaInterfaces to 0');
+}
