@@ -4,8 +4,8 @@ import {
 } from 'aws-cdk-lib';
 import {
   ComputeAccelerator, ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment,
-  MetaflowComputeEnvironmentOptions, MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps, MetaflowSchemaMigration,
-  MetaflowSharedStorage, MetaflowUi, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
+  MetaflowComputeEnvironmentOptions, MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps,
+  MetaflowSchemaMigration, MetaflowSharedStorage, MetaflowUi, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
 import { oidcProvider } from './ui/oidc-provider';
 import { pythonPath } from '../src/private/caller-language';
