@@ -53,7 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // Each synthesized platform takes a few seconds; the default 5 s is too tight on 2 cores.
       testTimeout: 60_000,
-      // api/baseline holds a copy of this package's manifest for jsii-diff; keep it out of jest's module map.
+      // api/.baseline holds a copy of this package's manifest for jsii-diff; keep it out of jest's module map.
       modulePathIgnorePatterns: ['<rootDir>/api/'],
     },
   },
@@ -95,8 +95,10 @@ for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/.tmp/', '/cdk.out/'
 project.postCompileTask.exec('jsii-rosetta extract --strict');
 project.postCompileTask.exec('node scripts/dedupe-python-imports.js .jsii.tabl.json');
 project.gitignore.addPatterns('.jsii.tabl.json');
-// The recorded API baseline is an assembly file that must be committed (projen ignores .jsii elsewhere).
-project.gitignore.addPatterns('!/api/baseline/.jsii');
+// The recorded API baseline is an assembly file that must be committed (projen ignores .jsii elsewhere). It sits
+// in a dot folder because jsii-docgen documents every .jsii it finds outside one under the package's name and
+// version, and a baseline found after the build's own assembly made API.md describe the baseline, not the build.
+project.gitignore.addPatterns('!/api/.baseline/.jsii');
 
 // ts-jest only transpiles; type-check tests and examples explicitly.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });
@@ -193,12 +195,12 @@ const contractTest = project.addTask('test:contract', {
 
 // jsii-diff: breaking API changes fail the check. Re-record the baseline only for a deliberate break before 1.0.
 const apiCompat = project.addTask('api:compat', {
-  description: 'Fail on breaking API changes against the last npm release, or api/baseline until there is one',
+  description: 'Fail on breaking API changes against the last npm release, or api/.baseline until there is one',
   exec: 'bash scripts/api-compat.sh',
 });
 project.addTask('api:baseline', {
-  description: 'Record the current API as the compatibility baseline (api/baseline/.jsii)',
-  exec: 'cp .jsii api/baseline/.jsii',
+  description: 'Record the current API as the compatibility baseline (api/.baseline/.jsii)',
+  exec: 'cp .jsii api/.baseline/.jsii',
 });
 
 project.addTask('check', {

@@ -1,10 +1,11 @@
 import { aws_batch as batch, aws_ec2 as ec2, aws_ecr as ecr, aws_logs as logs, Size, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComputeEnvironmentKind, MetaflowPlatform, StepSecrets, UiLogin } from '../../src';
+import { ComputeAccelerator, ComputeEnvironmentKind, MetaflowPlatform, StepSecrets, UiLogin } from '../../src';
 
 /**
  * Batch at scale: on-demand CPU, Spot with an on-demand fallback, GPU and Fargate queues side by
- * side, each picked per step with `@batch(queue='...')`. Every environment scales to zero. The UI
+ * side, each picked per step with `@batch(queue='...')`, and two for distributed training with
+ * `@parallel`: multi-node GPU with EFA, and Trainium. Every environment scales to zero. The UI
  * runs on an internal load balancer for the company network. Day-2 options are on: cost-allocation
  * tags, secrets for steps, a shared file system, and alarms with a dashboard.
  */
@@ -27,6 +28,26 @@ export class FullPlatformStack extends Stack {
           },
           { name: 'gpu', gpu: true, maxVcpus: 96, rootVolumeSize: Size.gibibytes(200) },
           { name: 'fargate', kind: ComputeEnvironmentKind.FARGATE_SPOT, maxVcpus: 64 },
+          // @parallel steps with @batch(queue='<MetaflowJobQueueMultiGpu>', gpu=4, efa=1): up to four g5.12xlarge
+          // nodes (4 A10G GPUs each) in one zone and placement group, talking over EFA.
+          {
+            name: 'multi-gpu',
+            gpu: true,
+            instanceTypes: [new ec2.InstanceType('g5.12xlarge')],
+            maxVcpus: 192,
+            rootVolumeSize: Size.gibibytes(200),
+            multiNode: { efaInterfaces: 1 },
+          },
+          // Trainium for @parallel steps with @batch(queue='<MetaflowJobQueueTrainium>', trainium=16, efa=8): two
+          // trn1.32xlarge nodes on the Neuron AMI, each with its eight EFA interfaces.
+          {
+            name: 'trainium',
+            accelerator: ComputeAccelerator.AWS_NEURON,
+            instanceTypes: [new ec2.InstanceType('trn1.32xlarge')],
+            maxVcpus: 256,
+            rootVolumeSize: Size.gibibytes(500),
+            multiNode: { efaInterfaces: 8 },
+          },
         ],
         jobQueues: [{ name: 'spot-with-fallback', computeEnvironments: ['spot', 'cpu'] }],
         defaultJobQueue: 'cpu',

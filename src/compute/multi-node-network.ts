@@ -31,11 +31,14 @@ export function createMultiNodeNetwork(scope: Construct, vpc: ec2.IVpc, placemen
   validateMultiNodePlacement(errors, options, placement.isPublic);
   const efa = (options.efaInterfaces ?? 0) > 0;
   if (placement.isPublic && !efa) {
+    // Metaflow's task bootstrap pip-installs boto3 and requests unless METAFLOW_SKIP_INSTALL_DEPENDENCIES is set
+    // (metaflow/metaflow_environment.py, _get_install_dependencies_cmd).
     Annotations.of(scope).addWarningV2('cdk-metaflow-platform:multiNodeWithoutNat',
-      'Multi-node jobs run in public subnets without a NAT gateway. Batch gives each multi-node container its own network interface '
-      + '(awsvpc) without a public IP, so code in the containers reaches S3 (gateway endpoint) and the metadata service but not the '
-      + 'internet (no pip install at run time; images are still pulled by the instance). Add a NAT gateway (network: { natGateways: 1 }) '
-      + 'or bake dependencies into the image, then acknowledge this warning.');
+      'Multi-node jobs run in public subnets without a NAT gateway. Batch gives each multi-node container a network interface '
+      + 'of its own (awsvpc) without a public IP: the containers reach S3 (gateway endpoint) and the metadata service, not the '
+      + 'internet, so Metaflow\'s task bootstrap (pip install boto3 requests) fails unless the image has both and the step sets '
+      + 'METAFLOW_SKIP_INSTALL_DEPENDENCIES=1. Add a NAT gateway (network: { natGateways: 1 }), or use such an image and '
+      + 'acknowledge this warning.');
   }
 
   const securityGroup = new ec2.SecurityGroup(scope, 'MultiNodeSecurityGroup', {

@@ -590,7 +590,7 @@ describe('full example', () => {
   const template = Template.fromStack(examples.full(new App()));
   const environments = Object.values(template.findResources('AWS::Batch::ComputeEnvironment')) as any[];
 
-  test('has EC2, Spot, GPU and Fargate environments, all scaling to zero', () => {
+  test('has EC2, Spot, GPU, Fargate and multi-node environments, all scaling to zero', () => {
     expect(environments.length).toBeGreaterThanOrEqual(4);
     const types = environments.map((environment) => environment.Properties.ComputeResources.Type);
     expect(types).toEqual(expect.arrayContaining(['EC2', 'SPOT']));
@@ -608,7 +608,7 @@ describe('full example', () => {
 
   test('every launch template requires IMDSv2 and encrypts the root volume', () => {
     const launchTemplates = Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as any[];
-    expect(launchTemplates.length).toBe(3);
+    expect(launchTemplates.length).toBe(5);
     for (const launchTemplate of launchTemplates) {
       expect(launchTemplate.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
       expect(launchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs.Encrypted).toBe(true);
@@ -618,7 +618,25 @@ describe('full example', () => {
   test('outputs METAFLOW_ECS_FARGATE_EXECUTION_ROLE and a queue output per queue', () => {
     const descriptions = (Object.values(template.findOutputs('*')) as Array<{ Description: string }>).map((output) => output.Description);
     expect(descriptions.filter((description) => description.startsWith('METAFLOW_ECS_FARGATE_EXECUTION_ROLE: '))).toHaveLength(1);
-    expect(descriptions.filter((description) => description.startsWith('AWS Batch job queue '))).toHaveLength(5);
+    expect(descriptions.filter((description) => description.startsWith('AWS Batch job queue '))).toHaveLength(7);
+  });
+
+  test('has a multi-node GPU environment with EFA and a multi-node Trainium environment on the Neuron AMI', () => {
+    const multiNode = environments.filter((environment) => environment.Properties.ComputeResources.PlacementGroup !== undefined);
+    expect(multiNode.map((environment) => environment.Properties.ComputeResources.InstanceTypes)).toEqual([['g5.12xlarge'], ['trn1.32xlarge']]);
+    template.resourceCountIs('AWS::EC2::PlacementGroup', 2);
+    for (const environment of multiNode) {
+      expect(environment.Properties.ComputeResources).toMatchObject({ Type: 'EC2', MinvCpus: 0 });
+      expect(environment.Properties.ComputeResources.Subnets).toHaveLength(1);
+      expect(environment.Properties.ComputeResources.SecurityGroupIds).toBeUndefined();
+    }
+    const efaInterfaces = (Object.values(template.findResources('AWS::EC2::LaunchTemplate')) as any[])
+      .map((launchTemplate) => (launchTemplate.Properties.LaunchTemplateData.NetworkInterfaces ?? []) as Array<{ InterfaceType: string }>)
+      .filter((interfaces) => interfaces.length > 0);
+    expect(efaInterfaces.map((interfaces) => interfaces.length)).toEqual([1, 8]);
+    expect(efaInterfaces.flat().every((networkInterface) => networkInterface.InterfaceType === 'efa')).toBe(true);
+    const neuronImage = multiNode[1].Properties.ComputeResources.Ec2Configuration[0].ImageIdOverride.Ref;
+    expect(template.toJSON().Parameters[neuronImage].Default).toBe('/aws/service/ecs/optimized-ami/amazon-linux-2023/inf/recommended/image_id');
   });
 
   test('expires the shared Batch job logs after three months', () => {

@@ -8,13 +8,19 @@ import { MetaflowPlatform } from '../../src';
 const FLOWS = join(__dirname, 'flows');
 const FLOW_NAME = 'PlatformCheckFlow';
 /** A public image, so the checks need no Docker Hub account and meet no rate limit. */
-const PYTHON_IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim');
+const PYTHON_IMAGE_URI = 'public.ecr.aws/docker/library/python:3.12-slim';
+const PYTHON_IMAGE = ecs.ContainerImage.fromRegistry(PYTHON_IMAGE_URI);
 /** The Metaflow version CI runs the flow with locally (`test/integ/flows/requirements.txt`). */
 const METAFLOW_REQUIREMENT = readFileSync(join(FLOWS, 'requirements.txt'), 'utf8').trim();
 /** The flow and its read-back check, handed to the jobs in environment variables. */
 const FLOW_SOURCES = {
   FLOW_SOURCE: readFileSync(join(FLOWS, 'platform_check_flow.py'), 'utf8'),
   CHECK_SOURCE: readFileSync(join(FLOWS, 'check_latest_run.py'), 'utf8'),
+};
+/** The @parallel flow and its read-back check. */
+const PARALLEL_FLOW_SOURCES = {
+  FLOW_SOURCE: readFileSync(join(FLOWS, 'parallel_check_flow.py'), 'utf8'),
+  CHECK_SOURCE: readFileSync(join(FLOWS, 'check_parallel_run.py'), 'utf8'),
 };
 /** A Batch job or a Step Functions execution gets this long to succeed. */
 const WAIT = { totalTimeout: Duration.minutes(40), interval: Duration.seconds(30) };
@@ -88,21 +94,8 @@ export class PlatformChecks extends Construct {
    * succeed. The state machine Metaflow created is deleted afterwards, so the run leaves nothing behind.
    */
   public runFlowOnStepFunctions(): void {
-    const clientRole = new iam.Role(this, 'ClientRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: 'Integration test: a Metaflow user, with the platform\'s user policy only',
-    });
-    this.platform.grantClient(clientRole);
-    const writeConfig = 'python -c "import boto3, os, pathlib; home = pathlib.Path.home() / \'.metaflowconfig\'; home.mkdir(exist_ok=True); '
-      + '(home / \'config.json\').write_text(boto3.client(\'secretsmanager\').get_secret_value(SecretId=os.environ[\'CONFIG_SECRET_ARN\'])[\'SecretString\'])"';
-    const definition = this.jobDefinition('StepFunctionsJob', new batch.EcsEc2ContainerDefinition(this, 'StepFunctionsContainer', {
-      image: PYTHON_IMAGE,
-      cpu: 1,
-      memory: Size.mebibytes(2048),
-      jobRole: clientRole,
-      command: ['sh', '-c', [...PREPARE_FLOW, writeConfig, 'python flow.py --no-pylint step-functions create', 'python flow.py step-functions trigger'].join(' && ')],
-      environment: { ...FLOW_SOURCES, AWS_DEFAULT_REGION: Aws.REGION, METAFLOW_USER: 'integ', CONFIG_SECRET_ARN: this.platform.config.secret.secretArn },
-    }));
+    const definition = this.clientJobDefinition('StepFunctions', FLOW_SOURCES,
+      ['python flow.py --no-pylint step-functions create', 'python flow.py step-functions trigger']);
     const created = this.awaitJob('StepFunctions', this.platform.batch.defaultJobQueue.jobQueueArn, definition);
 
     const stateMachineArn = this.stack.formatArn({
@@ -118,6 +111,20 @@ export class PlatformChecks extends Construct {
     const cleanUp = this.integ.assertions.awsApiCall('SFN', 'deleteStateMachine', { stateMachineArn });
     cleanUp.provider.addToRolePolicy({ Effect: 'Allow', Action: ['states:DeleteStateMachine'], Resource: [stateMachineArn] });
     created.next(executions).next(cleanUp);
+  }
+
+  /**
+   * A job running as a role with only the platform's user policy writes the stored configuration and
+   * runs the @parallel flow with `--with batch` on the multi-node queue `queueName`: Metaflow submits a
+   * two-node multi-node parallel job, whose worker reaches the main node over TCP. The job succeeds
+   * when the run succeeded and its exchange reads back through the metadata service.
+   */
+  public runParallelFlowOnBatch(queueName: string): void {
+    const definition = this.clientJobDefinition('ParallelFlow', PARALLEL_FLOW_SOURCES, [
+      `METAFLOW_BATCH_JOB_QUEUE='${this.queue(queueName)}' METAFLOW_BATCH_CONTAINER_IMAGE=${PYTHON_IMAGE_URI} python flow.py --no-pylint run --with batch`,
+      'python check.py',
+    ]);
+    this.awaitJob('ParallelFlow', this.platform.batch.defaultJobQueue.jobQueueArn, definition);
   }
 
   /** A job that runs `echo` on the queue of `queueName` reaches SUCCEEDED. */
@@ -157,6 +164,37 @@ export class PlatformChecks extends Construct {
       .expect(ExpectedResult.objectLike({
         SecretString: Match.serializedJson(Match.objectLike(Object.fromEntries(keys.map((key) => [key, Match.stringLikeRegexp('.+')])))),
       }));
+  }
+
+  /**
+   * A job definition for a Metaflow user: a role with the platform's user policy only, which writes the stored
+   * configuration as the configure command would, then runs `commands` in the folder of `sources`.
+   */
+  private clientJobDefinition(name: string, sources: Record<string, string>, commands: string[]): batch.EcsJobDefinition {
+    const writeConfig = 'python -c "import boto3, os, pathlib; home = pathlib.Path.home() / \'.metaflowconfig\'; home.mkdir(exist_ok=True); '
+      + '(home / \'config.json\').write_text(boto3.client(\'secretsmanager\').get_secret_value(SecretId=os.environ[\'CONFIG_SECRET_ARN\'])[\'SecretString\'])"';
+    return this.jobDefinition(`${name}Job`, new batch.EcsEc2ContainerDefinition(this, `${name}Container`, {
+      image: PYTHON_IMAGE,
+      cpu: 1,
+      memory: Size.mebibytes(2048),
+      jobRole: this.clientRole,
+      command: ['sh', '-c', [...PREPARE_FLOW, writeConfig, ...commands].join(' && ')],
+      environment: { ...sources, AWS_DEFAULT_REGION: Aws.REGION, METAFLOW_USER: 'integ', CONFIG_SECRET_ARN: this.platform.config.secret.secretArn },
+    }));
+  }
+
+  /** A Metaflow user: a role with the platform's user policy only, shared by the client jobs. */
+  private get clientRole(): iam.Role {
+    const existing = this.node.tryFindChild('ClientRole') as iam.Role | undefined;
+    if (existing) {
+      return existing;
+    }
+    const role = new iam.Role(this, 'ClientRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'Integration test: a Metaflow user, with the platform\'s user policy only',
+    });
+    this.platform.grantClient(role);
+    return role;
   }
 
   private get apiKey(): string {
