@@ -2,7 +2,7 @@ import { aws_batch as batch, aws_ecr as ecr, aws_logs as logs, SizeRoundingBehav
 import { ComputeAccelerator } from './compute-accelerator';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions, MetaflowJobQueueOptions } from './compute-environment-options';
 import { MetaflowImageRepositoryOptions } from './image-repository';
-import { validateAccelerator, validateMultiNode, validateMultiNodePlacement } from './multi-node-validation';
+import { validateAccelerator, validateMultiNode, validateMultiNodePlacement, validateSecurityGroupCount } from './multi-node-validation';
 import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 import { checkRetentionDays } from '../private/retention-days';
 
@@ -106,6 +106,7 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
   errors.check(isIntegerInRange(environment.instanceMetadataHopLimit, 1, 64), `${at}.instanceMetadataHopLimit`,
     `must be a whole number from 1 to 64, got ${shown(environment.instanceMetadataHopLimit)}`, 'use 2 so that Metaflow in the job container reaches IMDS, or 1 to cut containers off');
   errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${shown(environment.jobQueuePriority)}`, 'use 1 unless queues share environments');
+  validateSecurityGroupCount(errors, environment, at);
   validateMultiNode(errors, environment, at);
 
   if (fargate) {

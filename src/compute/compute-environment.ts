@@ -81,16 +81,12 @@ export class MetaflowComputeEnvironment extends Construct {
 
     const errors = PropErrors.for('MetaflowComputeEnvironment');
     const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
-    let vpcSubnets = placement.selection;
-    const securityGroups = [props.securityGroup, ...(props.securityGroups ?? [])];
-    if (props.multiNode) {
-      const network = createMultiNodeNetwork(this, props.vpc, placement, props.multiNode, errors);
-      this.multiNodeSecurityGroup = network.securityGroup;
-      this.placementGroup = network.placementGroup;
-      vpcSubnets = network.vpcSubnets;
-      securityGroups.splice(1, 0, network.securityGroup);
-    }
+    const network = props.multiNode ? createMultiNodeNetwork(this, props.vpc, placement, props.multiNode, errors) : undefined;
     errors.throwIfAny();
+    this.multiNodeSecurityGroup = network?.securityGroup;
+    this.placementGroup = network?.placementGroup;
+    const vpcSubnets = network?.vpcSubnets ?? placement.selection;
+    const securityGroups = [props.securityGroup, ...(network ? [network.securityGroup] : []), ...(props.securityGroups ?? [])];
 
     if (this.isFargate) {
       this.computeEnvironment = this.createFargateEnvironment(props, vpcSubnets, securityGroups);

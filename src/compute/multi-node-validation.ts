@@ -37,14 +37,18 @@ export function validateAccelerator(errors: PropErrors, environment: MetaflowCom
     `use the families ${[...neuronFamilies].join(', ')} (instanceClasses or instanceTypes)`);
 }
 
-/** Records the problems of an environment's multi-node options and of its security group count. */
-export function validateMultiNode(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
-  const multiNode = environment.multiNode;
-  const ownGroups = multiNode ? 2 : 1;
+/** Records that an environment's instances would join more security groups than EC2 allows on an interface. */
+export function validateSecurityGroupCount(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+  const ownGroups = environment.multiNode ? 2 : 1;
   const extraGroups = environment.securityGroups?.length ?? 0;
   errors.check(ownGroups + extraGroups <= MAX_SECURITY_GROUPS, `${at}.securityGroups`,
     `lists ${extraGroups} groups; with the platform's ${ownGroups} that is more than the ${MAX_SECURITY_GROUPS} an instance can join`,
     `list at most ${MAX_SECURITY_GROUPS - ownGroups}, or add their rules to one group`);
+}
+
+/** Records the problems of an environment's multi-node options. */
+export function validateMultiNode(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+  const multiNode = environment.multiNode;
   if (!multiNode) {
     return;
   }
