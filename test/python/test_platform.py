@@ -91,6 +91,51 @@ def test_several_queues_from_python():
     )
 
 
+def test_distributed_training_queues_from_python():
+    _, platform, template = _synth(
+        network=mf.MetaflowNetworkOptions(nat_gateways=1),
+        batch=mf.MetaflowBatchOptions(
+            compute_environments=[
+                mf.MetaflowComputeEnvironmentOptions(name="cpu"),
+                mf.MetaflowComputeEnvironmentOptions(
+                    name="multi-gpu",
+                    gpu=True,
+                    instance_types=[ec2.InstanceType("p4d.24xlarge")],
+                    multi_node=mf.MetaflowMultiNodeOptions(efa_interfaces=4),
+                ),
+                mf.MetaflowComputeEnvironmentOptions(
+                    name="inferentia", accelerator=mf.ComputeAccelerator.AWS_NEURON, instance_classes=[ec2.InstanceClass.INF2]
+                ),
+            ],
+        ),
+    )
+
+    multi_gpu = platform.batch.compute_environments[1]
+    assert multi_gpu.multi_node is True and multi_gpu.efa_interfaces == 4
+    assert multi_gpu.multi_node_security_group is not None and multi_gpu.placement_group is not None
+    assert platform.batch.compute_environments[2].accelerator == mf.ComputeAccelerator.AWS_NEURON
+    template.resource_count_is("AWS::EC2::PlacementGroup", 1)
+    template.has_resource_properties(
+        "AWS::EC2::LaunchTemplate",
+        {"LaunchTemplateData": assertions.Match.object_like({"NetworkInterfaces": assertions.Match.array_with(
+            [assertions.Match.object_like({"NetworkCardIndex": 3, "InterfaceType": "efa"})]
+        )})},
+    )
+    template.has_resource_properties(
+        "AWS::Batch::ComputeEnvironment",
+        {"ComputeResources": assertions.Match.object_like({"InstanceTypes": ["inf2"], "Ec2Configuration": [
+            assertions.Match.object_like({"ImageType": "ECS_AL2023", "ImageIdOverride": assertions.Match.any_value()})
+        ]})},
+    )
+    message = _error_of(
+        batch=mf.MetaflowBatchOptions(compute_environments=[mf.MetaflowComputeEnvironmentOptions(
+            name="multi", kind=mf.ComputeEnvironmentKind.EC2_SPOT, multi_node=mf.MetaflowMultiNodeOptions(),
+        )])
+    )
+    assert "batch.compute_environments[0].multi_node: is set, but the environment's kind is EC2_SPOT" in message
+    assert "batch.compute_environments[0].instance_types: lists 0 instance type(s)" in message
+
+
 def _error_of(**props):
     """The message of the error MetaflowPlatform raises for `props` (jsii surfaces the JavaScript Error as a RuntimeError)."""
     stack = cdk.Stack(cdk.App(), "Bad")
