@@ -190,6 +190,21 @@ const cases: Array<[string, Build, string, string]> = [
     vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }),
     computeEnvironments: [{ name: 'multi', instanceTypes: [G5_12XL], multiNode: { efaInterfaces: 1 } }],
   }), 'computeEnvironments[0].multiNode.efaInterfaces', 'run compute in private subnets with egress'],
+  ['MetaflowComputeEnvironment alone, multi-node on Spot', (stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
+    new MetaflowComputeEnvironment(stack, 'Multi', {
+      name: 'multi',
+      vpc,
+      securityGroup: new ec2.SecurityGroup(stack, 'Group', { vpc }),
+      kind: ComputeEnvironmentKind.EC2_SPOT,
+      instanceTypes: [G5_12XL],
+      multiNode: {},
+    });
+  }, 'multiNode', 'use kind EC2_ON_DEMAND for this environment'],
+  ['MetaflowComputeEnvironment alone with a minimum above its maximum', (stack) => {
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+    new MetaflowComputeEnvironment(stack, 'Cpu', { name: 'cpu', vpc, securityGroup: new ec2.SecurityGroup(stack, 'Group', { vpc }), minVcpus: 8, maxVcpus: 4 });
+  }, 'minVcpus', 'lower minVcpus or raise maxVcpus'],
   ['MetaflowComputeEnvironment alone in a zone without subnets', (stack) => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
     new MetaflowComputeEnvironment(stack, 'Multi', {

@@ -33,8 +33,9 @@ export function validateBatchOptions(props: BatchPropsToValidate, errors: PropEr
   checkRetentionDays(props.jobLogRetention, 'jobLogRetention', errors);
 
   props.computeEnvironments.forEach((environment, index) => {
-    validateEnvironment(errors, environment, `computeEnvironments[${index}]`);
-    validateMultiNodePlacement(errors.at(`computeEnvironments[${index}]`), environment.multiNode, props.computeSubnetsArePublic);
+    const environmentErrors = errors.at(`computeEnvironments[${index}]`);
+    validateEnvironment(environmentErrors, environment);
+    validateMultiNodePlacement(environmentErrors, environment.multiNode, props.computeSubnetsArePublic);
   });
 
   const environmentsByName = new Map(props.computeEnvironments.map((environment) => [environment.name, environment]));
@@ -82,32 +83,33 @@ function validateImageRepository(repository: MetaflowImageRepositoryOptions, err
     'keep at least one image; 30 suits most teams');
 }
 
-function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+/** Records every problem of one environment's options; `errors` is scoped to the environment. */
+export function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions): void {
   const kind = environment.kind ?? ComputeEnvironmentKind.EC2_ON_DEMAND;
   const fargate = isFargateKind(kind);
   const spot = kind === ComputeEnvironmentKind.EC2_SPOT;
 
-  errors.check(NAME.test(environment.name), `${at}.name`, `'${environment.name}' is not a valid name`,
+  errors.check(NAME.test(environment.name), 'name', `'${environment.name}' is not a valid name`,
     'use 1-32 letters, digits and hyphens, starting with a letter');
-  errors.check(isIntegerInRange(environment.minVcpus, 0), `${at}.minVcpus`, `must be a whole number >= 0, got ${shown(environment.minVcpus)}`, 'use 0 so that idle costs nothing');
-  errors.check(isIntegerInRange(environment.maxVcpus, 1), `${at}.maxVcpus`, `must be a whole number >= 1, got ${shown(environment.maxVcpus)}`, 'raise maxVcpus');
-  errors.check(isIntegerInRange(environment.desiredVcpus, 0), `${at}.desiredVcpus`, `must be a whole number >= 0, got ${shown(environment.desiredVcpus)}`, 'use 0 or more');
+  errors.check(isIntegerInRange(environment.minVcpus, 0), 'minVcpus', `must be a whole number >= 0, got ${shown(environment.minVcpus)}`, 'use 0 so that idle costs nothing');
+  errors.check(isIntegerInRange(environment.maxVcpus, 1), 'maxVcpus', `must be a whole number >= 1, got ${shown(environment.maxVcpus)}`, 'raise maxVcpus');
+  errors.check(isIntegerInRange(environment.desiredVcpus, 0), 'desiredVcpus', `must be a whole number >= 0, got ${shown(environment.desiredVcpus)}`, 'use 0 or more');
   const min = environment.minVcpus ?? 0;
   const max = environment.maxVcpus ?? 64;
-  errors.check(min <= max, `${at}.minVcpus`, `(${min}) is greater than maxVcpus (${max})`, 'lower minVcpus or raise maxVcpus');
+  errors.check(min <= max, 'minVcpus', `(${min}) is greater than maxVcpus (${max})`, 'lower minVcpus or raise maxVcpus');
   if (environment.desiredVcpus !== undefined) {
-    errors.check(environment.desiredVcpus >= min && environment.desiredVcpus <= max, `${at}.desiredVcpus`,
+    errors.check(environment.desiredVcpus >= min && environment.desiredVcpus <= max, 'desiredVcpus',
       `(${environment.desiredVcpus}) is outside minVcpus..maxVcpus (${min}..${max})`, 'choose a value between minVcpus and maxVcpus');
   }
-  errors.check(environment.jobQueueName === undefined || QUEUE_NAME.test(environment.jobQueueName), `${at}.jobQueueName`,
+  errors.check(environment.jobQueueName === undefined || QUEUE_NAME.test(environment.jobQueueName), 'jobQueueName',
     `'${environment.jobQueueName}' is not a valid job queue name`, 'use up to 128 letters, digits, hyphens and underscores');
   errors.check(environment.createJobQueue !== false || (environment.jobQueueName === undefined && environment.jobQueuePriority === undefined),
-    `${at}.jobQueueName`, 'queue options are set but createJobQueue is false', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false');
-  errors.check(isIntegerInRange(environment.instanceMetadataHopLimit, 1, 64), `${at}.instanceMetadataHopLimit`,
+    'jobQueueName', 'queue options are set but createJobQueue is false', 'remove jobQueueName/jobQueuePriority or the createJobQueue: false');
+  errors.check(isIntegerInRange(environment.instanceMetadataHopLimit, 1, 64), 'instanceMetadataHopLimit',
     `must be a whole number from 1 to 64, got ${shown(environment.instanceMetadataHopLimit)}`, 'use 2 so that Metaflow in the job container reaches IMDS, or 1 to cut containers off');
-  errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), `${at}.jobQueuePriority`, `must be a whole number from 0 to 1000, got ${shown(environment.jobQueuePriority)}`, 'use 1 unless queues share environments');
-  validateSecurityGroupCount(errors, environment, at);
-  validateMultiNode(errors, environment, at);
+  errors.check(isIntegerInRange(environment.jobQueuePriority, 0, 1000), 'jobQueuePriority', `must be a whole number from 0 to 1000, got ${shown(environment.jobQueuePriority)}`, 'use 1 unless queues share environments');
+  validateSecurityGroupCount(errors, environment);
+  validateMultiNode(errors, environment);
 
   if (fargate) {
     const ec2Only = {
@@ -124,31 +126,31 @@ function validateEnvironment(errors: PropErrors, environment: MetaflowComputeEnv
       instanceMetadataHopLimit: environment.instanceMetadataHopLimit,
     };
     for (const [prop, value] of Object.entries(ec2Only)) {
-      errors.check(value === undefined || value === false, `${at}.${prop}`, `does not apply to a ${kind} environment`,
+      errors.check(value === undefined || value === false, prop, `does not apply to a ${kind} environment`,
         prop === 'gpu' || prop === 'accelerator' ? `Fargate has no accelerators; use kind EC2_ON_DEMAND or EC2_SPOT with ${prop}` : `remove ${prop} or use an EC2 kind`);
     }
     return;
   }
-  validateAccelerator(errors, environment, at);
+  validateAccelerator(errors, environment);
 
   const hasInstanceTypes = (environment.instanceTypes?.length ?? 0) > 0;
   const hasInstanceClasses = (environment.instanceClasses?.length ?? 0) > 0;
   const explicitlyEmpty = environment.instanceClasses !== undefined && !hasInstanceClasses && !hasInstanceTypes;
-  errors.check(!explicitlyEmpty, `${at}.instanceClasses`, 'is empty and no instanceTypes are given, so Batch has nothing to launch',
+  errors.check(!explicitlyEmpty, 'instanceClasses', 'is empty and no instanceTypes are given, so Batch has nothing to launch',
     'list instance families or types, or leave both unset for the defaults');
-  errors.check(!(environment.rootVolumeSize && environment.rootVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }) < 30), `${at}.rootVolumeSize`,
+  errors.check(!(environment.rootVolumeSize && environment.rootVolumeSize.toGibibytes({ rounding: SizeRoundingBehavior.FLOOR }) < 30), 'rootVolumeSize',
     'is below 30 GiB, the size of the ECS-optimised AMI', 'use 30 GiB or more (100 GiB suits ML images)');
 
   const strategy = environment.allocationStrategy;
   const spotStrategy = strategy !== undefined && SPOT_STRATEGIES.includes(strategy);
   if (spot) {
-    errors.check(strategy === undefined || spotStrategy, `${at}.allocationStrategy`, `${strategy} needs a Spot fleet role and copes badly with Spot interruptions`,
+    errors.check(strategy === undefined || spotStrategy, 'allocationStrategy', `${strategy} needs a Spot fleet role and copes badly with Spot interruptions`,
       'use SPOT_PRICE_CAPACITY_OPTIMIZED or SPOT_CAPACITY_OPTIMIZED');
-    errors.check(isIntegerInRange(environment.spotBidPercentage, 1, 100), `${at}.spotBidPercentage`,
+    errors.check(isIntegerInRange(environment.spotBidPercentage, 1, 100), 'spotBidPercentage',
       `must be a whole number from 1 to 100, got ${shown(environment.spotBidPercentage)}`, 'use 100 to pay at most the on-demand price');
   } else {
-    errors.check(!spotStrategy, `${at}.allocationStrategy`, `${strategy} is for Spot environments`, 'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT');
-    errors.check(environment.spotBidPercentage === undefined, `${at}.spotBidPercentage`, 'applies to EC2_SPOT environments only', 'remove it or use kind EC2_SPOT');
+    errors.check(!spotStrategy, 'allocationStrategy', `${strategy} is for Spot environments`, 'use BEST_FIT_PROGRESSIVE, or kind EC2_SPOT');
+    errors.check(environment.spotBidPercentage === undefined, 'spotBidPercentage', 'applies to EC2_SPOT environments only', 'remove it or use kind EC2_SPOT');
   }
 }
 

@@ -1,7 +1,7 @@
 import { aws_batch as batch, aws_ec2 as ec2, aws_iam as iam, Size } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acceleratorOf, defaultInstanceClassesOf, machineImageOf } from './accelerator-defaults';
-import { isFargateKind } from './batch-props-validation';
+import { isFargateKind, validateEnvironment } from './batch-props-validation';
 import { ComputeAccelerator } from './compute-accelerator';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions } from './compute-environment-options';
 import { estimatedVcpusOf } from './instance-vcpus';
@@ -80,6 +80,7 @@ export class MetaflowComputeEnvironment extends Construct {
     this.efaInterfaces = props.multiNode?.efaInterfaces ?? 0;
 
     const errors = PropErrors.for('MetaflowComputeEnvironment');
+    validateEnvironment(errors, props);
     const placement = computePlacementOf(props.vpc, props.vpcSubnets, errors, 'vpcSubnets');
     const network = props.multiNode ? createMultiNodeNetwork(this, props.vpc, placement, props.multiNode, errors) : undefined;
     errors.throwIfAny();

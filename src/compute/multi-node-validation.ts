@@ -19,10 +19,10 @@ function familyOf(instanceType: ec2.InstanceType): string {
   return instanceType.toString().split('.')[0];
 }
 
-/** Records the problems of an environment's accelerator choice. */
-export function validateAccelerator(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+/** Records the problems of an environment's accelerator choice; `errors` is scoped to the environment. */
+export function validateAccelerator(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions): void {
   const accelerator = acceleratorOf(environment);
-  errors.check(!(environment.gpu && accelerator !== ComputeAccelerator.NVIDIA_GPU), `${at}.gpu`,
+  errors.check(!(environment.gpu && accelerator !== ComputeAccelerator.NVIDIA_GPU), 'gpu',
     `is true but accelerator is ${accelerator}`, 'remove gpu: true (accelerator decides), or use accelerator NVIDIA_GPU');
   if (accelerator !== ComputeAccelerator.AWS_NEURON) {
     return;
@@ -32,41 +32,41 @@ export function validateAccelerator(errors: PropErrors, environment: MetaflowCom
     ...(environment.instanceClasses ?? []).map(familyOfClass),
     ...(environment.instanceTypes ?? []).map(familyOf),
   ].filter((family) => !neuronFamilies.has(family));
-  errors.check(foreignFamilies.length === 0, `${at}.instanceTypes`,
+  errors.check(foreignFamilies.length === 0, 'instanceTypes',
     `names ${[...new Set(foreignFamilies)].join(', ')}, which carry no Trainium or Inferentia devices for the Neuron AMI`,
     `use the families ${[...neuronFamilies].join(', ')} (instanceClasses or instanceTypes)`);
 }
 
-/** Records that an environment's instances would join more security groups than EC2 allows on an interface. */
-export function validateSecurityGroupCount(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+/** Records that an environment's instances would join more security groups than EC2 allows on an interface; `errors` is scoped to the environment. */
+export function validateSecurityGroupCount(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions): void {
   const ownGroups = environment.multiNode ? 2 : 1;
   const extraGroups = environment.securityGroups?.length ?? 0;
-  errors.check(ownGroups + extraGroups <= MAX_SECURITY_GROUPS, `${at}.securityGroups`,
+  errors.check(ownGroups + extraGroups <= MAX_SECURITY_GROUPS, 'securityGroups',
     `lists ${extraGroups} groups; with the platform's ${ownGroups} that is more than the ${MAX_SECURITY_GROUPS} an instance can join`,
     `list at most ${MAX_SECURITY_GROUPS - ownGroups}, or add their rules to one group`);
 }
 
-/** Records the problems of an environment's multi-node options. */
-export function validateMultiNode(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions, at: string): void {
+/** Records the problems of an environment's multi-node options; `errors` is scoped to the environment. */
+export function validateMultiNode(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions): void {
   const multiNode = environment.multiNode;
   if (!multiNode) {
     return;
   }
   const kind = environment.kind ?? ComputeEnvironmentKind.EC2_ON_DEMAND;
-  errors.check(kind === ComputeEnvironmentKind.EC2_ON_DEMAND, `${at}.multiNode`,
+  errors.check(kind === ComputeEnvironmentKind.EC2_ON_DEMAND, 'multiNode',
     `is set, but the environment's kind is ${kind} and AWS Batch runs multi-node parallel jobs on on-demand EC2 only`,
     'use kind EC2_ON_DEMAND for this environment (the default), and keep Spot or Fargate capacity in another environment');
   const types = environment.instanceTypes ?? [];
-  errors.check(types.length === 1 && (environment.instanceClasses?.length ?? 0) === 0, `${at}.instanceTypes`,
+  errors.check(types.length === 1 && (environment.instanceClasses?.length ?? 0) === 0, 'instanceTypes',
     `lists ${types.length} instance type(s)${environment.instanceClasses?.length ? ' and some instanceClasses' : ''}, but a multi-node `
     + 'environment needs exactly one (Batch runs every node of a job on the same type, and Metaflow names none per node)',
     'give one instance type in instanceTypes, such as g5.12xlarge, and no instanceClasses');
   const efaInterfaces = multiNode.efaInterfaces ?? 0;
-  errors.check(isIntegerInRange(multiNode.efaInterfaces, 0, MAX_EFA_INTERFACES), `${at}.multiNode.efaInterfaces`,
+  errors.check(isIntegerInRange(multiNode.efaInterfaces, 0, MAX_EFA_INTERFACES), 'multiNode.efaInterfaces',
     `must be a whole number from 0 to ${MAX_EFA_INTERFACES}, got ${shown(multiNode.efaInterfaces)}`, 'use 0 for no EFA, or the number of EFA interfaces of the instance type');
   if (efaInterfaces > 0) {
     for (const instanceType of types.filter((type) => !supportsEfa(type))) {
-      errors.add(`${at}.instanceTypes`, `${instanceType} has no Elastic Fabric Adapter, which multiNode.efaInterfaces asks for (${efaSizesText(instanceType)})`,
+      errors.add('instanceTypes', `${instanceType} has no Elastic Fabric Adapter, which multiNode.efaInterfaces asks for (${efaSizesText(instanceType)})`,
         'choose an instance type with EFA, or set efaInterfaces to 0');
     }
   }
