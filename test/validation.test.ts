@@ -180,6 +180,8 @@ const cases: Array<[string, Build, string, string]> = [
   ['multi-node with four extra security groups', environment({
     instanceTypes: [G5_12XL], multiNode: {}, securityGroups: [1, 2, 3, 4].map((n) => ({ securityGroupId: `sg-${n}` }) as ec2.ISecurityGroup),
   }), 'batch.computeEnvironments[0].securityGroups', 'list at most 3'],
+  ['multi-node on a metal size without maxVcpus', environment({ instanceTypes: [new ec2.InstanceType('c5n.metal')], multiNode: {} }),
+    'batch.computeEnvironments[0].maxVcpus', 'set maxVcpus to the number of nodes'],
   ['EFA on a size without it', platform({ network: { natGateways: 1 }, batch: { computeEnvironments: [{ name: 'cpu', instanceTypes: [new ec2.InstanceType('g5.4xlarge')], multiNode: { efaInterfaces: 1 } }] } }),
     'batch.computeEnvironments[0].instanceTypes', 'choose an instance type with EFA'],
   ['EFA interfaces above 32', platform({ network: { natGateways: 1 }, batch: { computeEnvironments: [{ name: 'cpu', instanceTypes: [new ec2.InstanceType('p5.48xlarge')], multiNode: { efaInterfaces: 33 } }] } }),

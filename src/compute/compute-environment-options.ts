@@ -88,7 +88,7 @@ export interface MetaflowComputeEnvironmentOptions {
    * instance type's vCPUs over all running jobs: a job whose nodes do not fit waits in RUNNABLE.
    *
    * @default 64; in a multi-node environment, four nodes of its instance type when that is more
-   *          (192 for g5.12xlarge)
+   *          (192 for g5.12xlarge); a multi-node environment of a metal size must set it
    */
   readonly maxVcpus?: number;
 

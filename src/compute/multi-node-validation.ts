@@ -3,6 +3,7 @@ import { acceleratorOf, NEURON_INSTANCE_CLASSES } from './accelerator-defaults';
 import { ComputeAccelerator } from './compute-accelerator';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions } from './compute-environment-options';
 import { efaSizesText, supportsEfa } from './efa-instance-types';
+import { estimatedVcpusOf } from './instance-vcpus';
 import { MetaflowMultiNodeOptions } from './multi-node-options';
 import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
@@ -61,6 +62,10 @@ export function validateMultiNode(errors: PropErrors, environment: MetaflowCompu
     `lists ${types.length} instance type(s)${environment.instanceClasses?.length ? ' and some instanceClasses' : ''}, but a multi-node `
     + 'environment needs exactly one (Batch runs every node of a job on the same type, and Metaflow names none per node)',
     'give one instance type in instanceTypes, such as g5.12xlarge, and no instanceClasses');
+  const unknownSize = types.length === 1 && estimatedVcpusOf(types[0]) === undefined;
+  errors.check(!(unknownSize && environment.maxVcpus === undefined), 'maxVcpus',
+    `is unset, and the vCPUs of ${types[0]} cannot be told from its size name, so no default can fit its nodes`,
+    'set maxVcpus to the number of nodes your jobs use times the vCPUs of one instance');
   const efaInterfaces = multiNode.efaInterfaces ?? 0;
   errors.check(isIntegerInRange(multiNode.efaInterfaces, 0, MAX_EFA_INTERFACES), 'multiNode.efaInterfaces',
     `must be a whole number from 0 to ${MAX_EFA_INTERFACES}, got ${shown(multiNode.efaInterfaces)}`, 'use 0 for no EFA, or the number of EFA interfaces of the instance type');
