@@ -4,7 +4,7 @@ import { acceleratorOf, defaultInstanceClassesOf, machineImageOf } from './accel
 import { isFargateKind, validateEnvironment } from './batch-props-validation';
 import { ComputeAccelerator } from './compute-accelerator';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions } from './compute-environment-options';
-import { estimatedVcpusOf } from './instance-vcpus';
+import { estimatedVcpusOf } from './instance-type-names';
 import { createMultiNodeNetwork } from './multi-node-network';
 import { computePlacementOf } from '../network/subnet-placement';
 import { PropErrors } from '../private/prop-errors';

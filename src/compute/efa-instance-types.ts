@@ -1,4 +1,5 @@
 import { aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { familyOf, sizeOf } from './instance-type-names';
 
 const EVERY_LARGE_GPU_SIZE = ['8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'];
 
@@ -66,13 +67,12 @@ const EFA_SIZES: Record<string, string[]> = {
 
 /** True when instances of `instanceType` (e.g. `g5.12xlarge`) can have EFA interfaces. */
 export function supportsEfa(instanceType: ec2.InstanceType): boolean {
-  const [family, size] = instanceType.toString().split('.');
-  return EFA_SIZES[family]?.includes(size) ?? false;
+  return EFA_SIZES[familyOf(instanceType)]?.includes(sizeOf(instanceType)) ?? false;
 }
 
 /** Which sizes of the family of `instanceType` have EFA, or else which families have EFA sizes at all. */
 export function efaSizesText(instanceType: ec2.InstanceType): string {
-  const family = instanceType.toString().split('.')[0];
+  const family = familyOf(instanceType);
   const sizes = EFA_SIZES[family];
   return sizes
     ? `${family} has EFA in sizes ${sizes.join(', ')}`

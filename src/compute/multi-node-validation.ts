@@ -1,24 +1,14 @@
-import { aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { acceleratorOf, NEURON_INSTANCE_CLASSES } from './accelerator-defaults';
 import { ComputeAccelerator } from './compute-accelerator';
 import { ComputeEnvironmentKind, MetaflowComputeEnvironmentOptions } from './compute-environment-options';
 import { efaSizesText, supportsEfa } from './efa-instance-types';
-import { estimatedVcpusOf } from './instance-vcpus';
+import { estimatedVcpusOf, familyOf, familyOfClass } from './instance-type-names';
 import { MetaflowMultiNodeOptions } from './multi-node-options';
 import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 /** EC2 allows five security groups on a network interface; Batch applies the environment's to every instance and MNP container. */
 const MAX_SECURITY_GROUPS = 5;
 const MAX_EFA_INTERFACES = 32;
-
-/** The family of an instance class as Batch and EC2 name it (`InstanceClass.INFERENCE2` is `inf2`). */
-function familyOfClass(instanceClass: ec2.InstanceClass): string {
-  return familyOf(ec2.InstanceType.of(instanceClass, ec2.InstanceSize.XLARGE));
-}
-
-function familyOf(instanceType: ec2.InstanceType): string {
-  return instanceType.toString().split('.')[0];
-}
 
 /** Records the problems of an environment's accelerator choice; `errors` is scoped to the environment. */
 export function validateAccelerator(errors: PropErrors, environment: MetaflowComputeEnvironmentOptions): void {
