@@ -84,7 +84,8 @@ function checkHighAvailability(props: MetaflowPlatformProps, errors: PropErrors)
     `is ${props.metadata?.desiredCount}, but highAvailability needs two tasks or more`, fix);
   errors.check(props.ui?.desiredCount === undefined || props.ui.desiredCount >= 2, 'ui.desiredCount',
     `is ${props.ui?.desiredCount}, but highAvailability needs two tasks or more`, fix);
-  errors.check(props.metadata?.database?.multiAz !== false, 'metadata.database.multiAz', 'is false, but highAvailability needs a Multi-AZ database', fix);
+  errors.check(!props.metadata?.database?._refusesHighAvailability(), 'metadata.database',
+    'turns off the standby (multiAz false) or the readers (readers empty), but highAvailability needs a database that fails over', fix);
   errors.check(!props.metadataService, 'highAvailability', 'is set but metadataService is given, so the platform runs no service of its own',
     'set highAvailability on the platform that owns the shared service');
 }

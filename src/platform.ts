@@ -6,6 +6,7 @@ import { MetaflowBatch } from './compute/batch';
 import { MetaflowConfig } from './config/config';
 import { MetaflowDatastore } from './datastore/datastore';
 import { MetaflowApi } from './metadata/api';
+import { MetadataDatabase } from './metadata/metadata-database';
 import { MetaflowMetadataService } from './metadata/metadata-service';
 import { IMetaflowMetadataService } from './metadata/metadata-service-reference';
 import { OwnMetadataService } from './metadata/own-metadata-service';
@@ -104,7 +105,8 @@ export class MetaflowPlatform extends Construct {
       logRetention: props.logRetention,
       desiredCount: highAvailability ? HIGH_AVAILABILITY_TASKS : undefined,
       ...props.metadata,
-      database: { removalPolicy: props.removalPolicy, multiAz: highAvailability || undefined, ...props.metadata?.database },
+      database: (props.metadata?.database ?? MetadataDatabase.postgresInstance())
+        ._withDefaults({ removalPolicy: props.removalPolicy, highAvailability }),
       vpc: this.network.vpc,
       serviceSubnets: this.network.computeSubnets,
       databaseSubnets: this.network.databaseSubnets,

@@ -1,7 +1,7 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration, UiLogin } from '../src';
+import { ComputeEnvironmentKind, MetadataDatabase, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration, UiLogin } from '../src';
 
 function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -195,7 +195,7 @@ describe('MetaflowPlatform options', () => {
       build({
         network: { natGateways: -1 },
         batch: { computeEnvironments: [{ name: 'cpu' }, { name: 'big', maxVcpus: 0 }] },
-        metadata: { cpu: 300, database: { allocatedStorageGiB: 5 } },
+        metadata: { cpu: 300, database: MetadataDatabase.postgresInstance({ allocatedStorageGiB: 5 }) },
         api: PublicApi.enabled({ stageName: 'no spaces' }),
         datastore: { sysrootPrefix: '/lead' },
         stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'bad prefix' }),
@@ -302,7 +302,7 @@ describe('availability', () => {
     const template = build({}).template;
     template.hasResourceProperties('AWS::RDS::DBInstance', { MultiAZ: false, PreferredMaintenanceWindow: 'sun:04:00-sun:04:30', PreferredBackupWindow: '03:00-03:30' });
     template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 1 });
-    build({ metadata: { database: { preferredMaintenanceWindow: 'wed:02:00-wed:02:30' } } }).template
+    build({ metadata: { database: MetadataDatabase.postgresInstance({ preferredMaintenanceWindow: 'wed:02:00-wed:02:30' }) } }).template
       .hasResourceProperties('AWS::RDS::DBInstance', { PreferredMaintenanceWindow: 'wed:02:00-wed:02:30' });
   });
 });

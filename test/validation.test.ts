@@ -1,9 +1,9 @@
 import {
   App, aws_batch as batch, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_kms as kms, aws_logs as logs,
-  aws_rds as rds, aws_route53 as route53, aws_s3 as s3, Duration, RemovalPolicy, SecretValue, Size, Stack,
+  aws_rds as rds, aws_route53 as route53, aws_s3 as s3, aws_secretsmanager as secretsmanager, Duration, RemovalPolicy, SecretValue, Size, Stack,
 } from 'aws-cdk-lib';
 import {
-  ComputeAccelerator, ComputeEnvironmentKind, DatabaseSsl, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment,
+  ComputeAccelerator, ComputeEnvironmentKind, DatabaseSsl, MetadataDatabase, MetaflowBatch, MetaflowBatchOptions, MetaflowComputeEnvironment,
   MetaflowComputeEnvironmentOptions, MetaflowConfig, MetaflowMetadataService, MetaflowMonitoring, MetaflowPlatform, MetaflowPlatformProps,
   MetaflowSchemaMigration, MetaflowSharedStorage, MetaflowUi, PublicApi, StepFunctionsIntegration, StepSecrets, UiLogin, UiTls,
 } from '../src';
@@ -266,31 +266,65 @@ const cases: Array<[string, Build, string, string]> = [
     'use at most Duration.minutes(13)'],
 
   // database
-  ['PostgreSQL 14', platform({ metadata: { database: { engineVersion: rds.PostgresEngineVersion.VER_14 } } }), 'metadata.database.engineVersion',
+  ['PostgreSQL 14', platform({ metadata: { database: MetadataDatabase.postgresInstance({ engineVersion: rds.PostgresEngineVersion.VER_14 }) } }), 'metadata.database.engineVersion',
     'use rds.PostgresEngineVersion.VER_17 or VER_16'],
-  ['storage below gp3\'s minimum', platform({ metadata: { database: { allocatedStorageGiB: 10 } } }), 'metadata.database.allocatedStorageGiB',
+  ['storage below gp3\'s minimum', platform({ metadata: { database: MetadataDatabase.postgresInstance({ allocatedStorageGiB: 10 }) } }), 'metadata.database.allocatedStorageGiB',
     'use 20 (the gp3 minimum) or more'],
-  ['autoscaling ceiling not above the storage', platform({ metadata: { database: { allocatedStorageGiB: 50, maxAllocatedStorageGiB: 50 } } }),
+  ['autoscaling ceiling not above the storage', platform({ metadata: { database: MetadataDatabase.postgresInstance({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 50 }) } }),
     'metadata.database.maxAllocatedStorageGiB', 'raise maxAllocatedStorageGiB'],
-  ['backups kept for a day and a half', platform({ metadata: { database: { backupRetention: Duration.hours(36) } } }), 'metadata.database.backupRetention',
+  ['backups kept for a day and a half', platform({ metadata: { database: MetadataDatabase.postgresInstance({ backupRetention: Duration.hours(36) }) } }), 'metadata.database.backupRetention',
     'keep at least one day of automated backups'],
   ['a job log retention that is not a CloudWatch period (as Python may pass)', batchPlatform({ jobLogRetention: 30.5 as logs.RetentionDays }), 'batch.jobLogRetention',
     'use a logs.RetentionDays member such as RetentionDays.ONE_MONTH'],
   ['a platform log retention of 45 days', platform({ logRetention: 45 as logs.RetentionDays }), 'logRetention', 'use a logs.RetentionDays member'],
-  ['a maintenance window without days', platform({ metadata: { database: { preferredMaintenanceWindow: '04:00-04:30' } } }),
+  ['a maintenance window without days', platform({ metadata: { database: MetadataDatabase.postgresInstance({ preferredMaintenanceWindow: '04:00-04:30' }) } }),
     'metadata.database.preferredMaintenanceWindow', 'write it as ddd:hh24:mi-ddd:hh24:mi in UTC'],
-  ['a backup window at 25 o\'clock', platform({ metadata: { database: { preferredBackupWindow: '25:00-25:30' } } }),
+  ['a backup window at 25 o\'clock', platform({ metadata: { database: MetadataDatabase.postgresInstance({ preferredBackupWindow: '25:00-25:30' }) } }),
     'metadata.database.preferredBackupWindow', 'write it as hh24:mi-hh24:mi in UTC'],
   ['high availability with one service task', platform({ highAvailability: true, metadata: { desiredCount: 1 } }), 'metadata.desiredCount',
     'remove it (highAvailability runs two tasks and a Multi-AZ database)'],
-  ['high availability with a single-AZ database', platform({ highAvailability: true, metadata: { database: { multiAz: false } } }),
-    'metadata.database.multiAz', 'remove it (highAvailability runs two tasks'],
+  ['high availability with a single-AZ database', platform({ highAvailability: true, metadata: { database: MetadataDatabase.postgresInstance({ multiAz: false }) } }),
+    'metadata.database', 'remove it (highAvailability runs two tasks'],
   ['high availability with one UI task', platform({ highAvailability: true, ui: { internetFacing: false, desiredCount: 1 } }), 'ui.desiredCount',
     'remove it (highAvailability runs two tasks'],
-  ['no backups', platform({ metadata: { database: { backupRetention: Duration.days(0) } } }), 'metadata.database.backupRetention',
+  ['no backups', platform({ metadata: { database: MetadataDatabase.postgresInstance({ backupRetention: Duration.days(0) }) } }), 'metadata.database.backupRetention',
     'keep at least one day of automated backups'],
-  ['database name with a hyphen', platform({ metadata: { database: { databaseName: 'meta-flow' } } }), 'metadata.database.databaseName',
+  ['database name with a hyphen', platform({ metadata: { database: MetadataDatabase.postgresInstance({ databaseName: 'meta-flow' }) } }), 'metadata.database.databaseName',
     'use up to 63 letters, digits and underscores'],
+  ['a user name with a space', platform({ metadata: { database: MetadataDatabase.postgresInstance({ username: 'meta flow' }) } }), 'metadata.database.username',
+    'use up to 63 letters, digits and underscores'],
+  ['a snapshot identifier with a slash', platform({ metadata: { database: MetadataDatabase.postgresInstance({ snapshotIdentifier: 'backups/metaflow' }) } }),
+    'metadata.database.snapshotIdentifier', 'copy the identifier or the ARN from aws rds describe-db-snapshots'],
+  ['a new key for a restored database', platform((stack) => ({
+    metadata: { database: MetadataDatabase.postgresInstance({ snapshotIdentifier: 'metaflow-final', encryptionKey: new kms.Key(stack, 'Key') }) },
+  })), 'metadata.database.encryptionKey', 'leave encryptionKey unset, or copy the snapshot with the new key first'],
+  ['Aurora that pauses (0 ACU)', platform({ metadata: { database: MetadataDatabase.auroraPostgres({ serverlessV2MinCapacity: 0 }) } }),
+    'metadata.database.serverlessV2MinCapacity', 'use 0.5, the smallest capacity that stays up'],
+  ['Aurora capacity in thirds', platform({ metadata: { database: MetadataDatabase.auroraPostgres({ serverlessV2MaxCapacity: 1.3 }) } }),
+    'metadata.database.serverlessV2MaxCapacity', 'use 2 or more'],
+  ['Aurora with less capacity at most than at least', platform({ metadata: { database: MetadataDatabase.auroraPostgres({ serverlessV2MinCapacity: 4, serverlessV2MaxCapacity: 2 }) } }),
+    'metadata.database.serverlessV2MaxCapacity', 'raise serverlessV2MaxCapacity'],
+  ['Aurora PostgreSQL 14', platform({ metadata: { database: MetadataDatabase.auroraPostgres({ engineVersion: rds.AuroraPostgresEngineVersion.VER_14_9 }) } }),
+    'metadata.database.engineVersion', 'use rds.AuroraPostgresEngineVersion.VER_17_9'],
+  ['high availability with an Aurora cluster without readers', platform({ highAvailability: true, metadata: { database: MetadataDatabase.auroraPostgres({ readers: [] }) } }),
+    'metadata.database', 'remove it (highAvailability runs two tasks'],
+  ['an existing database imported without security groups', platform((stack) => ({
+    metadata: {
+      database: MetadataDatabase.existingInstance(rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
+        instanceIdentifier: 'shared', instanceEndpointAddress: 'shared.example.com', port: 5432, securityGroups: [],
+      }), { secret: secretsmanager.Secret.fromSecretNameV2(stack, 'DbSecret', 'shared-db') }),
+    },
+  })), 'metadata.database', 'import it with its securityGroups'],
+  ['an existing database with a hyphenated database name', platform((stack) => ({
+    metadata: {
+      database: MetadataDatabase.existingInstance(rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
+        instanceIdentifier: 'shared',
+        instanceEndpointAddress: 'shared.example.com',
+        port: 5432,
+        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'DbGroup', 'sg-0123456789abcdef0')],
+      }), { secret: secretsmanager.Secret.fromSecretNameV2(stack, 'DbSecret', 'shared-db'), databaseName: 'ml-platform' }),
+    },
+  })), 'metadata.database.databaseName', 'use up to 63 letters, digits and underscores'],
 
   // API
   ['zero requests per second', platform({ api: PublicApi.enabled({ throttlingRateLimit: 0 }) }), 'api.throttlingRateLimit', 'use 10000, API Gateway\'s default'],

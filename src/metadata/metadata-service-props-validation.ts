@@ -1,4 +1,3 @@
-import { validateDatabaseOptions } from './database-props-validation';
 import { MetaflowMetadataServiceOptions } from './metadata-service';
 import { validateMigrationTimeout } from './schema-migration-validation';
 import { checkFargateSize, FargateSize, resolveFargateSize } from '../private/fargate-size';
@@ -34,5 +33,5 @@ export function validateMetadataServiceOptions(props: MetaflowMetadataServiceOpt
   errors.check(reserved.length === 0, 'environment', `sets ${reserved.join(', ')}, which the platform manages`,
     'use databaseSsl or the database options instead');
   validateMigrationTimeout(props.migrationTimeout, errors.at('migrationTimeout'));
-  validateDatabaseOptions(props.database ?? {}, errors.at('database'));
+  props.database?._validate(errors.at('database'));
 }

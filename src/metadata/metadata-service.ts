@@ -2,14 +2,16 @@ import {
   aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, Duration, RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
+import { IMetaflowDatabase } from './database-reference';
 import { DatabaseSsl } from './database-ssl';
 import { ImportedMetadataService } from './imported-metadata-service';
 import { admitMetadataClients, METADATA_LISTENER_PORT } from './metadata-clients';
+import { MetadataDatabase } from './metadata-database';
 import { METADATA_PYTHON } from './metadata-image';
 import { metadataTaskSize, validateMetadataServiceOptions } from './metadata-service-props-validation';
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
 import { MetaflowRelease } from './metaflow-release';
+import { MetaflowReleaseSnapshot } from './release-snapshot';
 import { MetaflowSchemaMigration } from './schema-migration';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { selectsPublicSubnets } from '../network/subnet-placement';
@@ -103,11 +105,14 @@ export interface MetaflowMetadataServiceOptions {
   readonly containerInsights?: boolean;
 
   /**
-   * Options for the PostgreSQL database.
+   * The PostgreSQL database: an RDS instance or Aurora cluster the service creates (new or restored
+   * from a snapshot), or one that exists already. Before each schema migration a release change
+   * brings, the platform snapshots a database it created (one that exists already, when its
+   * options allow it).
    *
-   * @default - see `MetaflowDatabaseOptions`
+   * @default - a new RDS for PostgreSQL instance with the defaults of `MetaflowDatabaseOptions`
    */
-  readonly database?: MetaflowDatabaseOptions;
+  readonly database?: MetadataDatabase;
 }
 
 /**
@@ -150,8 +155,8 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     return new ImportedMetadataService(scope, id, attrs);
   }
 
-  /** The PostgreSQL database. */
-  public readonly database: MetaflowDatabase;
+  /** The PostgreSQL database: a `MetaflowDatabase` or `MetaflowAuroraDatabase` the service created, or the existing one it connects to. */
+  public readonly database: IMetaflowDatabase;
   /** The ECS cluster of the service (and of the migration task). */
   public readonly cluster: ecs.Cluster;
   /** The service's task definition. */
@@ -176,6 +181,8 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
   public readonly migrationTaskDefinition: ecs.FargateTaskDefinition;
   /** The deploy-time schema migration. */
   public readonly migration: MetaflowSchemaMigration;
+  /** The snapshot taken before each schema migration a release change brings, unless the database may not be snapshotted. */
+  public readonly releaseSnapshot?: MetaflowReleaseSnapshot;
   /** `http://<load balancer DNS>/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`. */
   public readonly internalUrl: string;
   /** The URL clients use: on its own the service has no public front door, so this is `internalUrl` (see `MetaflowApi`). */
@@ -189,7 +196,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     const assignPublicIp = props.assignPublicIp ?? selectsPublicSubnets(props.vpc, props.serviceSubnets);
     const image = props.image ?? (props.release ?? MetaflowRelease.LATEST).metadataServiceImage;
 
-    this.database = new MetaflowDatabase(this, 'Database', { ...props.database, vpc: props.vpc, vpcSubnets: props.databaseSubnets });
+    this.database = (props.database ?? MetadataDatabase.postgresInstance())._create(this, 'Database', { vpc: props.vpc, vpcSubnets: props.databaseSubnets });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       containerInsightsV2: props.containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
@@ -218,14 +225,14 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
 
     const environment = {
       ...props.environment,
-      MF_METADATA_DB_HOST: this.database.hostname,
-      MF_METADATA_DB_PORT: this.database.port,
-      MF_METADATA_DB_USER: this.database.username,
-      MF_METADATA_DB_NAME: this.database.databaseName,
+      MF_METADATA_DB_HOST: this.database.endpoint.hostname,
+      MF_METADATA_DB_PORT: this.database.endpoint.port,
+      MF_METADATA_DB_USER: this.database.endpoint.username,
+      MF_METADATA_DB_NAME: this.database.endpoint.databaseName,
       ...(props.databaseSsl ?? DatabaseSsl.require()).toEnvironment(),
       MF_MIGRATION_ENDPOINTS_ENABLED: '0',
     };
-    const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.secret, 'password') };
+    const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.endpoint.secret, 'password') };
     const taskSize = metadataTaskSize(props);
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
@@ -247,7 +254,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
 
     this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', taskSize);
-    this.migrationTaskDefinition.addContainer('migration', {
+    const migrationContainer = this.migrationTaskDefinition.addContainer('migration', {
       image,
       command: [METADATA_PYTHON, '/root/run_goose.py', '--wait', '120'],
       environment,
@@ -270,7 +277,9 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       timeout: props.migrationTimeout,
       logRetention: props.logRetention,
     });
-    this.migration.node.addDependency(this.database.instance);
+    // The migration connects only once the database and the rules that admit the service exist.
+    this.migration.resource.node.addDependency(this.database);
+    this.releaseSnapshot = this.snapshotBeforeMigration(migrationContainer, props.logRetention);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
@@ -316,6 +325,23 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
     this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;
     this.serviceUrl = this.internalUrl;
+  }
+
+  /**
+   * The snapshot step between the database and the migration: a release change snapshots the
+   * database, then migrates it, then rolls the service (which depends on the migration).
+   */
+  private snapshotBeforeMigration(
+    migrationContainer: ecs.ContainerDefinition, logRetention?: logs.RetentionDays,
+  ): MetaflowReleaseSnapshot | undefined {
+    const target = this.database.snapshotTarget;
+    if (!target) {
+      return undefined;
+    }
+    const snapshot = new MetaflowReleaseSnapshot(this, 'ReleaseSnapshot', { target, release: migrationContainer.imageName, logRetention });
+    snapshot.resource.node.addDependency(this.database);
+    this.migration.resource.node.addDependency(snapshot.resource);
+    return snapshot;
   }
 
   /** Lets `peer` (for example Batch compute) call the service through `internalUrl`. */

@@ -7,7 +7,9 @@ import { MetaflowMonitoringOptions } from './monitoring-options';
 import { validateMonitoringOptions } from './monitoring-props-validation';
 import { MetaflowBatch } from '../compute/batch';
 import { MetaflowApi } from '../metadata/api';
+import { MetaflowAuroraDatabase } from '../metadata/aurora-database';
 import { MetaflowDatabase } from '../metadata/database';
+import { IMetaflowDatabase } from '../metadata/database-reference';
 import { MetaflowMetadataService } from '../metadata/metadata-service';
 import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
@@ -122,14 +124,19 @@ export class MetaflowMonitoring extends Construct {
     });
   }
 
-  private watchDatabase(database: MetaflowDatabase): void {
-    const options = this.options;
+  /** Alarms on a database the platform created; one that exists already is watched by its owners. */
+  private watchDatabase(database: IMetaflowDatabase): void {
+    if (database instanceof MetaflowDatabase) {
+      this.watchInstance(database);
+    } else if (database instanceof MetaflowAuroraDatabase) {
+      this.alarmDatabaseCpu(database.cluster.metricCPUUtilization({ period: FIVE_MINUTES }), 'a larger database writer or serverlessV2MaxCapacity');
+      this.alarmDatabaseConnections(database.cluster.metricDatabaseConnections({ statistic: 'Maximum', period: FIVE_MINUTES }));
+    }
+  }
+
+  private watchInstance(database: MetaflowDatabase): void {
     const instance = database.instance;
-    this.alarm('DatabaseCpu', instance.metricCPUUtilization({ period: FIVE_MINUTES }), {
-      threshold: options.databaseCpuPercentThreshold ?? 80,
-      evaluationPeriods: 3,
-      alarmDescription: 'The metadata database has been busy for 15 minutes: consider a larger database.instanceType',
-    });
+    this.alarmDatabaseCpu(instance.metricCPUUtilization({ period: FIVE_MINUTES }), 'a larger database.instanceType');
     if (database.instanceType.isBurstable()) {
       this.alarm('DatabaseCpuCredits', instance.metric('CPUCreditBalance', { statistic: 'Minimum', period: FIVE_MINUTES }), {
         threshold: 20,
@@ -138,15 +145,27 @@ export class MetaflowMonitoring extends Construct {
         alarmDescription: `The burstable database (db.${database.instanceType}) is running out of CPU credits and will be throttled`,
       });
     }
-    const freeStorage = options.databaseFreeStorageThreshold ?? Size.gibibytes(2);
+    const freeStorage = this.options.databaseFreeStorageThreshold ?? Size.gibibytes(2);
     this.alarm('DatabaseFreeStorage', instance.metricFreeStorageSpace({ statistic: 'Minimum', period: FIVE_MINUTES }), {
       threshold: freeStorage.toBytes(),
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 1,
       alarmDescription: `The metadata database has less than ${freeStorage.toGibibytes({ rounding: 1 })} GiB free: raise database.maxAllocatedStorageGiB`,
     });
-    this.alarm('DatabaseConnections', instance.metricDatabaseConnections({ statistic: 'Maximum', period: FIVE_MINUTES }), {
-      threshold: options.databaseConnectionsThreshold ?? 60,
+    this.alarmDatabaseConnections(instance.metricDatabaseConnections({ statistic: 'Maximum', period: FIVE_MINUTES }));
+  }
+
+  private alarmDatabaseCpu(cpu: cloudwatch.Metric, larger: string): void {
+    this.alarm('DatabaseCpu', cpu, {
+      threshold: this.options.databaseCpuPercentThreshold ?? 80,
+      evaluationPeriods: 3,
+      alarmDescription: `The metadata database has been busy for 15 minutes: consider ${larger}`,
+    });
+  }
+
+  private alarmDatabaseConnections(connections: cloudwatch.Metric): void {
+    this.alarm('DatabaseConnections', connections, {
+      threshold: this.options.databaseConnectionsThreshold ?? 60,
       evaluationPeriods: 1,
       alarmDescription: 'The metadata database is close to its connection limit',
     });

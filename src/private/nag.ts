@@ -1,4 +1,4 @@
-import { aws_iam as iam, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { aws_iam as iam, CfnResource, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 
 /*
@@ -23,8 +23,20 @@ export function acknowledgeWildcardResources(grantee: unknown, resourceArns: str
     return;
   }
   const stack = Stack.of(grantee);
-  for (const arn of resourceArns) {
-    acknowledge(grantee, `AwsSolutions-IAM5[Resource::${flatten(stack.resolve(arn))}]`, reason);
+  const findingIds = () => resourceArns.map((arn) => `AwsSolutions-IAM5[Resource::${flatten(stack.resolve(arn))}]`);
+  const acknowledged = findingIds();
+  acknowledged.forEach((id) => acknowledge(grantee, id, reason));
+  if (resourceArns.some((arn) => Token.isUnresolved(arn))) {
+    // A reference to another stack's resource (a bucket in a data stack) renders as an import only once the app is
+    // prepared for synthesis, after which validations run: acknowledge the finding as cdk-nag will then name it.
+    grantee.node.addValidation({
+      validate: () => {
+        const renamed = findingIds().filter((id) => !acknowledged.includes(id));
+        renamed.forEach((id) => acknowledge(grantee, id, reason));
+        acknowledged.push(...renamed);
+        return [];
+      },
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import { UiLogin } from './ui-login';
 import { MetaflowUiOptions } from './ui-options';
 import { checkLoginEgress, UI_EPHEMERAL_STORAGE_GIB, uiTaskSize, validateUiOptions } from './ui-props-validation';
 import { MetaflowDatastore } from '../datastore/datastore';
-import { MetaflowDatabaseEndpoint } from '../metadata/database';
+import { MetaflowDatabaseEndpoint } from '../metadata/database-reference';
 import { DatabaseSsl } from '../metadata/database-ssl';
 import { METADATA_PYTHON } from '../metadata/metadata-image';
 import { MetaflowRelease } from '../metadata/metaflow-release';

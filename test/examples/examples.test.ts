@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
+import { MetaflowDataStack, MetaflowServicesStack } from '../../examples/data-stack/stack';
 import { DefaultPlatformStack } from '../../examples/default/stack';
 import { FullPlatformStack } from '../../examples/full/stack';
 import { PartsStack } from '../../examples/parts/stack';
@@ -302,6 +303,8 @@ describe('a permissions boundary applied to the app reaches every role of every 
     const shared = new SharedMetadataStack(app, 'MetaflowShared');
     return [...Object.values(examples).map((example) => example(app)), new PartsStack(app, 'MetaflowParts'), shared,
       new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })];
+    const data = new MetaflowDataStack(app, 'MetaflowData');
+    stacks.push(data, new MetaflowServicesStack(app, 'MetaflowServices', { data }));
   };
   const app = new App();
   const all = stacks(app);
@@ -428,6 +431,8 @@ const PINNED_STATEFUL_IDS: Record<string, string[]> = {
     'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54',
     'MetaflowStepFunctionsStateTable9AA7ECAE'],
   MetaflowTeamVision: ['MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowData: ['DatabaseCredentials24F58BE6', 'DatabaseInstanceAA8A5FDE', 'DatastoreBucketE89148D0'],
+  MetaflowServices: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
 };
 
 describe('stateful logical ids of every example are pinned', () => {
@@ -435,6 +440,8 @@ describe('stateful logical ids of every example are pinned', () => {
   const shared = new SharedMetadataStack(app, 'MetaflowShared');
   const stacks = [...Object.values(examples).map((example) => example(app)), new PartsStack(app, 'MetaflowParts'), shared,
     new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })];
+  const data = new MetaflowDataStack(app, 'MetaflowData');
+  stacks.push(data, new MetaflowServicesStack(app, 'MetaflowServices', { data }));
 
   test('every example is pinned', () => {
     expect(stacks.map((stack) => stack.stackName).sort()).toEqual(Object.keys(PINNED_STATEFUL_IDS).sort());
@@ -444,6 +451,39 @@ describe('stateful logical ids of every example are pinned', () => {
     const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
     const stateful = Object.entries(resources).filter(([, resource]) => STATEFUL_TYPES.includes(resource.Type)).map(([id]) => id).sort();
     expect(stateful).toEqual(PINNED_STATEFUL_IDS[name]);
+  });
+});
+
+describe('data-stack example: the data in a stack of its own, the platform in another', () => {
+  const app = new App();
+  const data = new MetaflowDataStack(app, 'MetaflowData');
+  const services = new MetaflowServicesStack(app, 'MetaflowServices', { data });
+  const dataTemplate = Template.fromStack(data);
+  const servicesTemplate = Template.fromStack(services);
+
+  test.each([['data', data], ['services', services]])('the %s stack has no unacknowledged cdk-nag finding', (_name, stack) => {
+    expect(unacknowledgedFindings(stack)).toEqual([]);
+  });
+
+  test('the platform stack owns no bucket and no database; the data stack keeps both, the database protected', () => {
+    for (const type of ['AWS::S3::Bucket', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::EC2::VPC']) {
+      servicesTemplate.resourceCountIs(type, 0);
+    }
+    dataTemplate.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    dataTemplate.hasResource('AWS::RDS::DBInstance', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtection: true }) });
+    expect(services.dependencies).toEqual([data]);
+    expect(data.dependencies).toEqual([]);
+  });
+
+  test('the platform snapshots the data stack\'s database before its first migration and each release\'s', () => {
+    servicesTemplate.hasResourceProperties('Custom::MetaflowReleaseSnapshot', {
+      Kind: 'instance', Identifier: { 'Fn::ImportValue': Match.anyValue() }, BeforeFirstMigration: 'true',
+    });
+  });
+
+  test('destroying the platform stack leaves nothing of the data stack behind it: no rule or grant lives in the data stack', () => {
+    expect(JSON.stringify(dataTemplate.toJSON())).not.toContain('MetaflowServices');
+    dataTemplate.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { App, aws_ec2 as ec2, aws_ecs as ecs, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { publicAndIsolatedVpc } from './public-and-isolated-vpc';
-import { DatabaseSsl, MetaflowMetadataService, MetaflowMetadataServiceOptions } from '../../src';
+import { DatabaseSsl, MetaflowDatabase, MetaflowMetadataService, MetaflowMetadataServiceOptions } from '../../src';
 
 type Customize = (service: MetaflowMetadataService, stack: Stack) => void;
 
@@ -167,7 +167,7 @@ describe('MetaflowMetadataService', () => {
   test('the database admits the service security group', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(service.securityGroup.node.defaultChild as any), 'GroupId'] },
-      GroupId: { 'Fn::GetAtt': [stack.getLogicalId(service.database.securityGroup.node.defaultChild as any), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [stack.getLogicalId((service.database as MetaflowDatabase).securityGroup.node.defaultChild as any), 'GroupId'] },
     });
   });
 
@@ -184,7 +184,7 @@ describe('MetaflowMetadataService', () => {
         AssignPublicIp: 'ENABLED',
         TimeoutSeconds: 600,
       }),
-      DependsOn: Match.arrayWith([stack.getLogicalId(service.database.instance.node.defaultChild as any)]),
+      DependsOn: Match.arrayWith([stack.getLogicalId((service.database as MetaflowDatabase).instance.node.defaultChild as any)]),
     });
     template.hasResource('AWS::ECS::Service', { DependsOn: Match.arrayWith([migrationId]) });
   });

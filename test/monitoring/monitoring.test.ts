@@ -1,6 +1,6 @@
 import { App, aws_ec2 as ec2, aws_sns as sns, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MetaflowDatabaseOptions, MetaflowMonitoringOptions, MetaflowPlatform, MetaflowPlatformProps, UiLogin } from '../../src';
+import { MetadataDatabase, MetaflowMonitoringOptions, MetaflowPlatform, MetaflowPlatformProps, UiLogin } from '../../src';
 
 function build(monitoring: MetaflowMonitoringOptions, props: MetaflowPlatformProps = {}) {
   const stack = new Stack(new App(), 'Test');
@@ -92,7 +92,7 @@ describe('monitoring options', () => {
   });
 
   test('a non-burstable database has no CPU credit alarm', () => {
-    const database: MetaflowDatabaseOptions = { instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE) };
+    const database = MetadataDatabase.postgresInstance({ instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE) });
     const { template } = build({ alarmEmails: ['a@example.com'] }, { metadata: { database } });
     expect(alarmNames(template)).not.toContain('DatabaseCpuCredits');
   });

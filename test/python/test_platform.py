@@ -58,6 +58,40 @@ def test_default_platform_from_python():
     assert "METAFLOW_DATATOOLS_S3ROOT" in platform.config.values
 
 
+def test_metadata_database_choices_from_python():
+    _, aurora, template = _synth(metadata=mf.MetaflowMetadataServiceOptions(database=mf.MetadataDatabase.aurora_postgres(serverless_v2_max_capacity=4)))
+    template.has_resource_properties("AWS::RDS::DBCluster", {"StorageEncrypted": True, "ServerlessV2ScalingConfiguration": {"MinCapacity": 0.5, "MaxCapacity": 4}})
+    template.has_resource_properties("AWS::RDS::DBClusterParameterGroup", {"Parameters": {"rds.force_ssl": "1"}})
+    assert isinstance(aurora.metadata.database, mf.MetaflowAuroraDatabase)
+    assert aurora.metadata.database.cluster is not None
+    assert aurora.metadata.release_snapshot is not None
+
+    _, _, restored = _synth(metadata=mf.MetaflowMetadataServiceOptions(database=mf.MetadataDatabase.postgres_instance(snapshot_identifier="metaflow-final-1")))
+    restored.has_resource_properties("AWS::RDS::DBInstance", {"DBSnapshotIdentifier": "metaflow-final-1"})
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "PythonExisting")
+    from aws_cdk import aws_rds as rds
+    from aws_cdk import aws_secretsmanager as secretsmanager
+    instance = rds.DatabaseInstance.from_database_instance_attributes(
+        stack, "Shared", instance_identifier="shared-postgres", instance_endpoint_address="shared-postgres.example.com", port=5432,
+        security_groups=[ec2.SecurityGroup.from_security_group_id(stack, "SharedGroup", "sg-0123456789abcdef0")],
+    )
+    secret = secretsmanager.Secret.from_secret_name_v2(stack, "SharedSecret", "shared-postgres")
+    platform = mf.MetaflowPlatform(stack, "Metaflow", metadata=mf.MetaflowMetadataServiceOptions(
+        database=mf.MetadataDatabase.existing_instance(instance, secret=secret, snapshot_before_migration=True)))
+    existing = assertions.Template.from_stack(stack)
+    existing.resource_count_is("AWS::RDS::DBInstance", 0)
+    existing.has_resource_properties("Custom::MetaflowReleaseSnapshot", {"Identifier": "shared-postgres", "BeforeFirstMigration": "true"})
+    assert platform.metadata.database.endpoint.hostname == "shared-postgres.example.com"
+
+    try:
+        _synth(metadata=mf.MetaflowMetadataServiceOptions(database=mf.MetadataDatabase.aurora_postgres(serverless_v2_min_capacity=0)))
+        raise AssertionError("a pausing Aurora cluster was accepted")
+    except RuntimeError as error:
+        assert "metadata.database.serverless_v2_min_capacity" in str(error)
+
+
 def test_several_queues_from_python():
     _, platform, template = _synth(
         batch=mf.MetaflowBatchOptions(
@@ -73,7 +107,7 @@ def test_several_queues_from_python():
         metadata=mf.MetaflowMetadataServiceOptions(
             cpu=512,
             memory_limit_mib=1024,
-            database=mf.MetaflowDatabaseOptions(multi_az=True),
+            database=mf.MetadataDatabase.postgres_instance(multi_az=True),
         ),
         api=mf.PublicApi.enabled(allowed_cidrs=["203.0.113.0/24"]),
     )

@@ -1,0 +1,32 @@
+import { aws_ec2 as ec2, aws_rds as rds, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { acknowledgeRule, skipManagedKeySecretCheck } from '../private/nag';
+
+/** A quiet hour for most teams: early Sunday in Europe, Saturday evening in the Americas (UTC). */
+export const DEFAULT_MAINTENANCE_WINDOW = 'sun:04:00-sun:04:30';
+/** The daily backup, before the maintenance window and outside it. */
+export const DEFAULT_BACKUP_WINDOW = '03:00-03:30';
+export const DEFAULT_BACKUP_RETENTION = Duration.days(7);
+export const DEFAULT_DATABASE_NAME = 'metaflow';
+export const DEFAULT_USERNAME = 'metaflow';
+
+/** The database's own security group, which admits only what `allowFrom` names. */
+export function newDatabaseSecurityGroup(scope: Construct, vpc: ec2.IVpc): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc,
+    description: 'Metaflow metadata database: PostgreSQL from the metadata service only',
+    allowAllOutbound: false,
+  });
+}
+
+/** Generated credentials, kept with the database (retained unless it is destroyed). */
+export function newDatabaseCredentials(scope: Construct, username: string, removalPolicy: RemovalPolicy): rds.DatabaseSecret {
+  const credentials = new rds.DatabaseSecret(scope, 'Credentials', { username });
+  credentials.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+  return credentials;
+}
+
+export function acknowledgeCredentialFindings(credentials: rds.DatabaseSecret): void {
+  skipManagedKeySecretCheck(credentials);
+  acknowledgeRule(credentials, 'SMG4', 'The metadata service reads the password only at task start; rotation would need Secrets Manager endpoints in the isolated subnets and a service restart.');
+}
