@@ -2,6 +2,7 @@ import { App, aws_iam as iam, CfnElement, Stack, Validations } from 'aws-cdk-lib
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { AuroraPlatformStack } from '../../examples/aurora/stack';
 import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
 import { MetaflowDataStack, MetaflowServicesStack } from '../../examples/data-stack/stack';
 import { DefaultPlatformStack } from '../../examples/default/stack';
@@ -18,6 +19,7 @@ const examples: Record<string, (app: App) => Stack> = {
   'full': (app) => new FullPlatformStack(app, 'MetaflowFull'),
   'with-ui': (app) => new WithUiStack(app, 'MetaflowWithUi'),
   'private': (app) => new PrivatePlatformStack(app, 'MetaflowPrivate'),
+  'aurora': (app) => new AuroraPlatformStack(app, 'MetaflowAurora'),
 };
 
 /** Every AwsSolutions finding on `stack` that no acknowledgement covers, as `<rule> at <construct path>`. */
@@ -431,6 +433,9 @@ const PINNED_STATEFUL_IDS: Record<string, string[]> = {
     'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54',
     'MetaflowStepFunctionsStateTable9AA7ECAE'],
   MetaflowTeamVision: ['MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowAurora: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B',
+    'MetaflowMetadataDatabaseCluster0CD57DBF', 'MetaflowMetadataDatabaseClusterWriter5BC75E9E', 'MetaflowMetadataDatabaseCredentials4B4F7735',
+    'MetaflowStepFunctionsStateTable9AA7ECAE'],
   MetaflowData: ['DatabaseCredentials24F58BE6', 'DatabaseInstanceAA8A5FDE', 'DatastoreBucketE89148D0'],
   MetaflowServices: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
 };
