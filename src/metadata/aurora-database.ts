@@ -2,8 +2,8 @@ import { aws_ec2 as ec2, aws_rds as rds, aws_secretsmanager as secretsmanager, R
 import { Construct } from 'constructs';
 import { MetaflowDatabaseCommonOptions } from './database-common-options';
 import {
-  acknowledgeCredentialFindings, DEFAULT_BACKUP_RETENTION, DEFAULT_BACKUP_WINDOW, DEFAULT_DATABASE_NAME, DEFAULT_MAINTENANCE_WINDOW,
-  DEFAULT_USERNAME, newDatabaseCredentials, newDatabaseSecurityGroup,
+  acknowledgeCredentialFindings, acknowledgeDatabaseFindings, DEFAULT_BACKUP_RETENTION, DEFAULT_BACKUP_WINDOW, DEFAULT_DATABASE_NAME,
+  DEFAULT_MAINTENANCE_WINDOW, DEFAULT_USERNAME, deletionProtectionOf, newDatabaseCredentials, newDatabaseSecurityGroup,
 } from './database-defaults';
 import { validateAuroraDatabaseOptions } from './database-props-validation';
 import { DatabaseSnapshotTarget, IMetaflowDatabase, MetaflowDatabaseEndpoint } from './database-reference';
@@ -143,7 +143,7 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
       storageEncryptionKey: props.encryptionKey,
       backup: { retention: props.backupRetention ?? DEFAULT_BACKUP_RETENTION, preferredWindow: props.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW },
       preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW,
-      deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
+      deletionProtection: deletionProtectionOf(props.deletionProtection, removalPolicy),
       copyTagsToSnapshot: true,
       removalPolicy,
     };
@@ -162,15 +162,12 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
   }
 
   private acknowledgeFindings(removalPolicy: RemovalPolicy): void {
-    acknowledgeRule(this.cluster, 'RDS11', 'The metadata service reads the port from its settings; a non-default port adds no protection behind a security group that admits only the service.');
+    const deletionProtection = (this.cluster.node.defaultChild as rds.CfnDBCluster).deletionProtection === true;
+    acknowledgeDatabaseFindings(this.cluster, deletionProtection, removalPolicy);
     acknowledgeRule(this.cluster, 'RDS6', 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.');
     skipCheckovChecks(this.cluster, [
       { id: 'CKV_AWS_162', comment: 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.' },
       { id: 'CKV_AWS_324', comment: 'PostgreSQL logs to CloudWatch bill per GB; the service logs every failed query itself.' },
     ]);
-    const deletionProtection = (this.cluster.node.defaultChild as rds.CfnDBCluster).deletionProtection === true;
-    if (!deletionProtection && removalPolicy === RemovalPolicy.SNAPSHOT) {
-      acknowledgeRule(this.cluster, 'RDS10', 'Deleting the stack takes a final snapshot (RemovalPolicy.SNAPSHOT); deletion protection would make CloudFormation refuse the delete.');
-    }
   }
 }

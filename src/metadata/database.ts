@@ -2,8 +2,8 @@ import { aws_ec2 as ec2, aws_rds as rds, aws_secretsmanager as secretsmanager, R
 import { Construct } from 'constructs';
 import { MetaflowDatabaseCommonOptions } from './database-common-options';
 import {
-  acknowledgeCredentialFindings, DEFAULT_BACKUP_RETENTION, DEFAULT_BACKUP_WINDOW, DEFAULT_DATABASE_NAME, DEFAULT_MAINTENANCE_WINDOW,
-  DEFAULT_USERNAME, newDatabaseCredentials, newDatabaseSecurityGroup,
+  acknowledgeCredentialFindings, acknowledgeDatabaseFindings, DEFAULT_BACKUP_RETENTION, DEFAULT_BACKUP_WINDOW, DEFAULT_DATABASE_NAME,
+  DEFAULT_MAINTENANCE_WINDOW, DEFAULT_USERNAME, deletionProtectionOf, newDatabaseCredentials, newDatabaseSecurityGroup,
 } from './database-defaults';
 import { validateDatabaseOptions } from './database-props-validation';
 import { DatabaseSnapshotTarget, IMetaflowDatabase, MetaflowDatabaseEndpoint } from './database-reference';
@@ -130,8 +130,7 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
   /** A new instance, or one restored from `snapshotIdentifier` (which creates no database and keeps the snapshot's user, with a new password). */
   private createInstance(props: MetaflowDatabaseProps, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy)
     : rds.DatabaseInstance | rds.DatabaseInstanceFromSnapshot {
-    // CloudFormation refuses to delete a protected instance, so protection and a snapshot-on-delete would make destroy fail.
-    const deletionProtection = props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN;
+    const deletionProtection = deletionProtectionOf(props.deletionProtection, removalPolicy);
     const common: rds.DatabaseInstanceSourceProps = {
       engine: rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 }),
       instanceType: this.instanceType,
@@ -173,7 +172,8 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
   }
 
   private acknowledgeFindings(props: MetaflowDatabaseProps, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy): void {
-    acknowledgeRule(this.instance, 'RDS11', 'The metadata service reads the port from the secret; a non-default port adds no protection behind a security group that admits only the service.');
+    const deletionProtection = (this.instance.node.defaultChild as rds.CfnDBInstance).deletionProtection === true;
+    acknowledgeDatabaseFindings(this.instance, deletionProtection, removalPolicy);
     if (!(props.multiAz ?? false)) {
       acknowledgeRule(this.instance, 'RDS3', 'Single-AZ by default to keep idle cost low; the metadata store is rebuilt from backups within minutes. Set multiAz for a standby.');
       skipCheckovChecks(this.instance, [{ id: 'CKV_AWS_157', comment: 'Single-AZ by default for idle cost; multiAz adds a standby.' }]);
@@ -183,9 +183,5 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
       { id: 'CKV_AWS_161', comment: 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.' },
     ]);
     acknowledgeCredentialFindings(credentials);
-    const deletionProtection = (this.instance.node.defaultChild as rds.CfnDBInstance).deletionProtection === true;
-    if (!deletionProtection && removalPolicy === RemovalPolicy.SNAPSHOT) {
-      acknowledgeRule(this.instance, 'RDS10', 'Deleting the stack takes a final snapshot (RemovalPolicy.SNAPSHOT) and keeps the automated backups; deletion protection would make CloudFormation refuse the delete.');
-    }
   }
 }
