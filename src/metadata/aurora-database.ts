@@ -165,6 +165,9 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
     const deletionProtection = (this.cluster.node.defaultChild as rds.CfnDBCluster).deletionProtection === true;
     acknowledgeDatabaseFindings(this.cluster, deletionProtection, removalPolicy);
     acknowledgeRule(this.cluster, 'RDS6', 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.');
+    for (const instance of this.cluster.node.findAll().filter((child): child is rds.CfnDBInstance => child instanceof rds.CfnDBInstance)) {
+      skipCheckovChecks(instance, [{ id: 'CKV_AWS_118', comment: 'Enhanced Monitoring bills per instance for OS metrics; the standard RDS metrics remain.' }]);
+    }
     skipCheckovChecks(this.cluster, [
       { id: 'CKV_AWS_162', comment: 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.' },
       { id: 'CKV_AWS_324', comment: 'PostgreSQL logs to CloudWatch bill per GB; the service logs every failed query itself.' },

@@ -249,6 +249,17 @@ describe('an existing RDS instance', () => {
     expect(rdsStatements[0].Resource[0]).toEqual({ 'Fn::Join': ['', ['arn:', PARTITION, ':rds:us-east-1:111122223333:db:shared-postgres']] });
   });
 
+  test('gets no database alarms with monitoring: its owners watch it', () => {
+    const monitored = new Stack(new App(), 'Monitored', { env: { account: '111122223333', region: 'us-east-1' } });
+    new MetaflowPlatform(monitored, 'Metaflow', {
+      metadata: { database: MetadataDatabase.existingInstance(dbaInstance(monitored), { secret: dbaSecret(monitored) }) },
+      monitoring: { alarmEmails: ['oncall@example.com'] },
+    });
+    const alarms = Object.keys(Template.fromStack(monitored).findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.filter((id) => id.includes('MetadataService'))).not.toEqual([]);
+    expect(alarms.filter((id) => id.includes('Database'))).toEqual([]);
+  });
+
   test('the password arrives from the given secret through ECS secrets', () => {
     expect(JSON.stringify(template.findResources('AWS::ECS::TaskDefinition'))).toContain('arn:aws:secretsmanager:us-east-1:111122223333:secret:metaflow-db-AbCdEf:password::');
   });
