@@ -56,8 +56,9 @@ def database_env(example, database, task_prefix, name):
     return definition, environment_of(definition, resolver, {"MF_METADATA_DB_PSWD": database["password"]})
 
 
-def run_migration(database, goose_on_path):
+def run_migration(database, goose_on_path, overrides=None):
     definition, env = database_env("default", database, "MetaflowMetadataMigrationTaskDefinition", "migration")
+    env.update(overrides or {})
     env["PATH"] = f"{goose_on_path}:{os.environ['PATH']}"
     return subprocess.run(local_command(definition["Command"]), env=env, cwd=SOURCE, capture_output=True, text=True, timeout=180)
 
@@ -109,10 +110,10 @@ def test_the_service_answers_ping_and_its_health_check_command_passes(metadata_s
     assert subprocess.run(["sh", "-c", local], timeout=30).returncode == 0
 
 
-@pytest.fixture(scope="session")
-def ui_backend(migrated, processes, aws_env):
+def start_ui_backend(database, processes, aws_env, name="ui-backend", overrides=None):
     example = template("with-ui")
-    definition, env = database_env("with-ui", migrated, "MetaflowUiTaskDefinition", "ui")
+    definition, env = database_env("with-ui", database, "MetaflowUiTaskDefinition", "ui")
+    env.update(overrides or {})
     bundle = SOURCE / "services" / "ui_backend_service" / "ui"
     if not (bundle / "index.html").exists():
         (bundle / "static").mkdir(parents=True, exist_ok=True)
@@ -122,12 +123,17 @@ def ui_backend(migrated, processes, aws_env):
     env.update({key: value for key, value in aws_env.items() if key.startswith("AWS_") and key != "AWS_DEFAULT_REGION"})
     env.update(MF_UI_METADATA_PORT=str(port), PATH=os.environ["PATH"], HOME=str(ROOT / ".tmp"))
     cwd = Path(definition["WorkingDirectory"].replace("/root", str(SOURCE)))
-    process = processes.start("ui-backend", local_command(definition["Command"]), env=env, cwd=cwd)
+    process = processes.start(name, local_command(definition["Command"]), env=env, cwd=cwd)
     health = next(resource["Properties"]["HealthCheckPath"] for logical_id, resource in example["Resources"].items()
                   if resource["Type"] == "AWS::ElasticLoadBalancingV2::TargetGroup" and logical_id.startswith("MetaflowUiTargetGroup"))
     url = f"http://127.0.0.1:{port}"
     wait_until(lambda: urllib.request.urlopen(f"{url}{health}", timeout=2).status == 200, 120, f"UI backend {health}")
     return {"url": url, "health": health, "process": process}
+
+
+@pytest.fixture(scope="session")
+def ui_backend(migrated, processes, aws_env):
+    return start_ui_backend(migrated, processes, aws_env)
 
 
 def test_the_ui_backend_answers_its_health_path_and_upgrades_websockets(ui_backend):
@@ -142,6 +148,37 @@ def test_the_ui_backend_answers_its_health_path_and_upgrades_websockets(ui_backe
     result = subprocess.run([str(PYTHON), "-c", checker, f"{ui_backend['url'].replace('http', 'ws')}/ws"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("upgraded")
+
+
+def test_an_existing_database_needs_only_a_user_that_owns_it(database, goose_on_path, processes, aws_env):
+    """README, A database you already run: a user without superuser or CREATEDB that owns its database can run the
+    migration (tables in the public schema) and the UI backend (functions, triggers, ALTER TABLE ... ENABLE ALWAYS
+    TRIGGER on those tables), as `MetadataDatabase.existingInstance(..., { databaseName, username })` connects them."""
+    admin = psycopg2.connect(host="127.0.0.1", port=database["port"], user="metaflow", password=database["password"],
+                             dbname="postgres", sslmode="require")
+    admin.autocommit = True
+    admin.cursor().execute("CREATE ROLE team_metaflow LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s", (database["password"],))
+    admin.cursor().execute("CREATE DATABASE team_runs OWNER team_metaflow")
+    admin.close()
+    as_owner = {"MF_METADATA_DB_USER": "team_metaflow", "MF_METADATA_DB_NAME": "team_runs"}
+
+    migration = run_migration(database, goose_on_path, as_owner)
+    assert migration.returncode == 0, migration.stderr[-3000:]
+    start_ui_backend(database, processes, aws_env, "ui-backend-existing-database", as_owner)
+
+    connection = psycopg2.connect(host="127.0.0.1", port=database["port"], user="team_metaflow", password=database["password"],
+                                  dbname="team_runs", sslmode="require")
+    connection.autocommit = True
+    cursor = connection.cursor()
+    cursor.execute("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")
+    assert [row[0] for row in cursor.fetchall()] == ["team_metaflow"]
+
+    def always_triggered_tables():
+        cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND t.tgenabled = 'A'")
+        return {row[0] for row in cursor.fetchall()}
+    # The tables whose UI table classes name trigger operations (ui_backend_service/data/db/tables: run, task, metadata).
+    wait_until(lambda: {"runs_v3", "tasks_v3", "metadata_v3"} <= always_triggered_tables(), 60, "the UI backend's triggers")
+    connection.close()
 
 
 def stored_config(example, secret_arns=None):
