@@ -1,19 +1,22 @@
 /**
  * Source of the custom resource handler that takes a manual snapshot of the metadata database
- * before a schema migration and waits until it is available. Kept inline (under CloudFormation's
- * 4 KiB ZipFile limit) so the library ships no asset; the unit tests load and exercise this text.
+ * before a schema migration. Kept inline (under CloudFormation's 4 KiB ZipFile limit) so the library
+ * ships no asset; the unit tests load and exercise this text.
  *
- * Update snapshots when `Release` (the migration's image) changes on the same database; Create
- * only when `BeforeFirstMigration` is 'true' (a database that holds data already); Delete never
- * (snapshots are kept). The snapshot is named `metaflow-<from>-to-<to>-<UTC time>-<database tail>`
- * (at most 63 characters, the cluster snapshot limit) and tagged with the full image names.
+ * `handler` (onEvent) starts the snapshot: on Update when `Release` (the migration's image) changes on
+ * the same database, on Create only when `BeforeFirstMigration` is 'true' (a database that holds data
+ * already), on Delete never (snapshots are kept). The snapshot is named
+ * `metaflow-<from>-to-<to>-<UTC time>-<database tail>` (at most 63 characters, the cluster snapshot
+ * limit) and tagged with the full image names. `isComplete` waits until it is available: the provider
+ * framework's waiter calls it, with onEvent's `Data` merged into the event (aws-cdk-lib
+ * custom-resources/lib/provider-framework/runtime/framework.js, `createResponseEvent`), until it
+ * answers true or the provider's total timeout passes.
  *
  * @internal
  */
 export const RELEASE_SNAPSHOT_HANDLER = `
 const rds = require('@aws-sdk/client-rds');
 const client = new rds.RDSClient({});
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const clean = (text) => String(text).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 const label = (image) => {
   const last = String(image).split('/').pop();
@@ -43,14 +46,18 @@ exports.handler = async (event) => {
     Tags: [{ Key: 'metaflow:from-release', Value: String(old.Release || 'none').slice(0, 256) },
       { Key: 'metaflow:to-release', Value: String(p.Release).slice(0, 256) }],
   }));
-  const deadline = Date.now() + Number(p.TimeoutSeconds) * 1000;
-  while (Date.now() < deadline) {
-    await sleep(Number(p.PollSeconds) * 1000);
-    const found = ((await client.send(new rds[kind.describe]({ [kind.id]: name })))[kind.list] || [])[0] || {};
-    if (found.Status === 'available') return { PhysicalResourceId: physicalId, Data: { SnapshotIdentifier: name } };
-    if (found.Status === 'failed' || found.Status === 'error') throw new Error('Snapshot ' + name + ' of ' + p.Identifier + ' failed; the schema migration did not run.');
+  return { PhysicalResourceId: physicalId, Data: { SnapshotIdentifier: name } };
+};
+
+exports.isComplete = async (event) => {
+  const name = (event.Data || {}).SnapshotIdentifier;
+  if (!name) return { IsComplete: true };
+  const p = event.ResourceProperties;
+  const kind = api[p.Kind];
+  const found = ((await client.send(new rds[kind.describe]({ [kind.id]: name })))[kind.list] || [])[0] || {};
+  if (found.Status === 'failed' || found.Status === 'error') {
+    throw new Error('Snapshot ' + name + ' of ' + p.Identifier + ' failed; the schema migration did not run.');
   }
-  throw new Error('Snapshot ' + name + ' of ' + p.Identifier + ' was not available within ' + p.TimeoutSeconds
-    + ' seconds; the schema migration did not run. Deploy again once the snapshot is available (the next one is incremental).');
+  return { IsComplete: found.Status === 'available' };
 };
 `;

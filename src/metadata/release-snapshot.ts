@@ -5,8 +5,8 @@ import { RELEASE_SNAPSHOT_HANDLER } from './release-snapshot-handler';
 import { InlineProvider } from '../private/inline-provider';
 import { acknowledgeWildcardResources } from '../private/nag';
 
-/** Lambda's 15 minutes, less a minute for the handler to report. */
-const SNAPSHOT_WAIT = Duration.minutes(14);
+/** The provider framework's longest wait. */
+const SNAPSHOT_WAIT = Duration.hours(2);
 
 /**
  * Props of `MetaflowReleaseSnapshot`.
@@ -29,24 +29,28 @@ export interface MetaflowReleaseSnapshotProps {
 /**
  * A manual snapshot of the metadata database before each schema migration a release change
  * brings: during `cdk deploy` a custom resource creates the snapshot and waits until it is
- * available (up to 14 minutes), and fails the deployment otherwise. Make the migration depend on
- * it. Snapshots are kept when the platform is updated or destroyed.
+ * available (asking every 30 seconds, up to 2 hours), and fails the deployment otherwise. Make the
+ * migration depend on it. Snapshots are kept when the platform is updated or destroyed.
  */
 export class MetaflowReleaseSnapshot extends Construct {
   /** The custom resource; its `SnapshotIdentifier` attribute names the snapshot taken (empty when none was needed). */
   public readonly resource: CustomResource;
-  /** The function that takes the snapshot and waits for it. */
+  /** The function that starts the snapshot. */
   public readonly handler: lambda.Function;
+  /** The function the provider framework asks, every 30 seconds, whether the snapshot is available. */
+  public readonly completeHandler: lambda.Function;
 
   constructor(scope: Construct, id: string, props: MetaflowReleaseSnapshotProps) {
     super(scope, id);
     const provider = new InlineProvider(this, 'Provider', {
       code: RELEASE_SNAPSHOT_HANDLER,
       description: 'Snapshots the Metaflow metadata database before a schema migration and waits for it',
-      timeout: SNAPSHOT_WAIT.plus(Duration.minutes(1)),
+      timeout: Duration.minutes(1),
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      completion: { queryInterval: Duration.seconds(30), totalTimeout: SNAPSHOT_WAIT },
     });
     this.handler = provider.handler;
+    this.completeHandler = provider.completeHandler!;
     this.grantSnapshot(props.target);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -56,8 +60,6 @@ export class MetaflowReleaseSnapshot extends Construct {
         Identifier: props.target.identifier,
         Release: props.release,
         BeforeFirstMigration: String(props.target.beforeFirstMigration),
-        TimeoutSeconds: SNAPSHOT_WAIT.toSeconds(),
-        PollSeconds: 15,
       },
     });
   }
@@ -71,9 +73,12 @@ export class MetaflowReleaseSnapshot extends Construct {
     const snapshots = arn(cluster ? 'cluster-snapshot' : 'snapshot', 'metaflow-*');
     const create = cluster ? 'rds:CreateDBClusterSnapshot' : 'rds:CreateDBSnapshot';
     const describe = cluster ? 'rds:DescribeDBClusterSnapshots' : 'rds:DescribeDBSnapshots';
-    this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: [create, describe], resources: [database, snapshots] }));
+    this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: [create], resources: [database, snapshots] }));
     this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['rds:AddTagsToResource'], resources: [snapshots] }));
-    acknowledgeWildcardResources(this.handler.role, [snapshots],
-      'Snapshot names carry the time they were taken; the grant covers only the platform\'s own snapshot names (metaflow-*).');
+    this.completeHandler.addToRolePolicy(new iam.PolicyStatement({ actions: [describe], resources: [database, snapshots] }));
+    for (const fn of [this.handler, this.completeHandler]) {
+      acknowledgeWildcardResources(fn.role, [snapshots],
+        'Snapshot names carry the time they were taken; the grant covers only the platform\'s own snapshot names (metaflow-*).');
+    }
   }
 }

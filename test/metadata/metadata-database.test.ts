@@ -65,21 +65,29 @@ describe('the default database', () => {
     template.hasResource('AWS::ECS::Service', { DependsOn: Match.arrayWith([migrationId]) });
   });
 
-  test('the snapshot function may snapshot this instance only, and describe and tag only the platform\'s own snapshots', () => {
-    const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as any[])
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-      .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('rds:')));
-    expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['rds:CreateDBSnapshot', 'rds:DescribeDBSnapshots'],
-        Resource: [
-          { 'Fn::Join': ['', ['arn:', PARTITION, ':rds:us-east-1:111122223333:db:', { Ref: logicalIdOf(stack, (metadata.database as MetaflowDatabase).instance) }]] },
-          OWN_SNAPSHOTS,
-        ],
-      },
+  test('the snapshot functions may snapshot this instance only, and tag and describe only the platform\'s own snapshots', () => {
+    const rdsStatementsOf = (fn: { role?: { node: { tryFindChild(id: string): any } } }) => {
+      const policy = fn.role!.node.tryFindChild('DefaultPolicy');
+      return stack.resolve(policy.document.toJSON()).Statement.filter((statement: any) => [statement.Action].flat().some((action: string) => action.startsWith('rds:')));
+    };
+    const instance = { 'Fn::Join': ['', ['arn:', PARTITION, ':rds:us-east-1:111122223333:db:', { Ref: logicalIdOf(stack, (metadata.database as MetaflowDatabase).instance) }]] };
+    const snapshot = metadata.releaseSnapshot!;
+    expect(rdsStatementsOf(snapshot.handler)).toEqual([
+      { Effect: 'Allow', Action: 'rds:CreateDBSnapshot', Resource: [instance, OWN_SNAPSHOTS] },
       { Effect: 'Allow', Action: 'rds:AddTagsToResource', Resource: OWN_SNAPSHOTS },
     ]);
+    expect(rdsStatementsOf(snapshot.completeHandler)).toEqual([{ Effect: 'Allow', Action: 'rds:DescribeDBSnapshots', Resource: [instance, OWN_SNAPSHOTS] }]);
+    const allRdsStatements = (Object.values(template.findResources('AWS::IAM::Policy')) as any[])
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('rds:')));
+    expect(allRdsStatements).toHaveLength(3);
+  });
+
+  test('the snapshot waits up to 2 hours, asked every 30 seconds, through the provider framework\'s waiter', () => {
+    const [waiter] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as any[];
+    const definition = JSON.stringify(waiter.Properties.DefinitionString);
+    expect(definition).toContain('\\"IntervalSeconds\\":30');
+    expect(definition).toContain('\\"MaxAttempts\\":240');
   });
 
   test('keeps the logical ids of the released database', () => {
