@@ -68,6 +68,13 @@ export interface MetaflowAuroraDatabaseProps extends MetaflowAuroraDatabaseOptio
   readonly vpcSubnets: ec2.SubnetSelection;
 }
 
+/** The settings the constructor derives from the props with their defaults. */
+interface ResolvedClusterSettings {
+  readonly databaseName: string;
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+}
+
 /**
  * The metadata service's database as an Aurora PostgreSQL cluster (Serverless v2 or provisioned):
  * encrypted, private, backed up, SSL required (`rds.force_ssl`), generated credentials in Secrets Manager.
@@ -90,7 +97,9 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
     super(scope, id);
     validateOrThrow('MetaflowAuroraDatabase', props, validateAuroraDatabaseOptions);
     const username = props.username ?? DEFAULT_USERNAME;
+    const databaseName = props.databaseName ?? DEFAULT_DATABASE_NAME;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const deletionProtection = deletionProtectionOf(props.deletionProtection, removalPolicy);
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9 });
 
     this.securityGroup = newDatabaseSecurityGroup(this, props.vpc);
@@ -101,20 +110,20 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
       description: 'Metaflow metadata database: SSL required',
       parameters: { 'rds.force_ssl': '1' },
     });
-    const cluster = this.createCluster(props, engine, credentials, removalPolicy);
+    const cluster = this.createCluster(props, engine, credentials, { databaseName, removalPolicy, deletionProtection });
     this.cluster = cluster;
     this.secret = cluster.secret ?? credentials;
     this.endpoint = {
       hostname: cluster.clusterEndpoint.hostname,
       port: Tokenization.stringifyNumber(cluster.clusterEndpoint.port),
-      databaseName: props.databaseName ?? DEFAULT_DATABASE_NAME,
+      databaseName,
       username,
       secret: this.secret,
       connections: cluster,
     };
     this.snapshotTarget = DatabaseSnapshotTarget.cluster(cluster.clusterIdentifier);
     acknowledgeCredentialFindings(credentials);
-    this.acknowledgeFindings(removalPolicy);
+    this.acknowledgeFindings(removalPolicy, deletionProtection);
   }
 
   /** Lets `peer` connect to PostgreSQL. */
@@ -127,8 +136,10 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
     return this.cluster.connections;
   }
 
-  private createCluster(props: MetaflowAuroraDatabaseProps, engine: rds.IClusterEngine, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy)
-    : rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot {
+  private createCluster(
+    props: MetaflowAuroraDatabaseProps, engine: rds.IClusterEngine, credentials: rds.DatabaseSecret, resolved: ResolvedClusterSettings,
+  ): rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot {
+    const { databaseName, removalPolicy, deletionProtection } = resolved;
     const common: rds.DatabaseClusterProps = {
       engine,
       parameterGroup: this.parameterGroup,
@@ -143,14 +154,14 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
       storageEncryptionKey: props.encryptionKey,
       backup: { retention: props.backupRetention ?? DEFAULT_BACKUP_RETENTION, preferredWindow: props.preferredBackupWindow ?? DEFAULT_BACKUP_WINDOW },
       preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW,
-      deletionProtection: deletionProtectionOf(props.deletionProtection, removalPolicy),
+      deletionProtection,
       copyTagsToSnapshot: true,
       removalPolicy,
     };
     if (props.snapshotIdentifier === undefined) {
       return new rds.DatabaseCluster(this, 'Cluster', {
         ...common,
-        defaultDatabaseName: props.databaseName ?? DEFAULT_DATABASE_NAME,
+        defaultDatabaseName: databaseName,
         credentials: rds.Credentials.fromSecret(credentials),
       });
     }
@@ -161,8 +172,7 @@ export class MetaflowAuroraDatabase extends Construct implements IMetaflowDataba
     });
   }
 
-  private acknowledgeFindings(removalPolicy: RemovalPolicy): void {
-    const deletionProtection = (this.cluster.node.defaultChild as rds.CfnDBCluster).deletionProtection === true;
+  private acknowledgeFindings(removalPolicy: RemovalPolicy, deletionProtection: boolean): void {
     acknowledgeDatabaseFindings(this.cluster, deletionProtection, removalPolicy);
     acknowledgeRule(this.cluster, 'RDS6', 'The Metaflow metadata service authenticates to PostgreSQL with a password only; it has no IAM database authentication.');
     for (const instance of this.cluster.node.findAll().filter((child): child is rds.CfnDBInstance => child instanceof rds.CfnDBInstance)) {

@@ -95,11 +95,12 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
     this.databaseName = props.databaseName ?? DEFAULT_DATABASE_NAME;
     this.username = props.username ?? DEFAULT_USERNAME;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const deletionProtection = deletionProtectionOf(props.deletionProtection, removalPolicy);
 
     this.securityGroup = newDatabaseSecurityGroup(this, props.vpc);
     const credentials = newDatabaseCredentials(this, this.username, removalPolicy);
     this.instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
-    const instance = this.createInstance(props, credentials, removalPolicy);
+    const instance = this.createInstance(props, credentials, removalPolicy, deletionProtection);
     this.instance = instance;
     // The attached secret, which also records the endpoint (host, port) once the instance exists.
     this.secret = instance.secret ?? credentials;
@@ -114,7 +115,7 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
       connections: this.instance,
     };
     this.snapshotTarget = DatabaseSnapshotTarget.instance(this.instance.instanceIdentifier);
-    this.acknowledgeFindings(props, credentials, removalPolicy);
+    this.acknowledgeFindings(props, credentials, removalPolicy, deletionProtection);
   }
 
   /** Lets `peer` connect to PostgreSQL. */
@@ -128,9 +129,9 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
   }
 
   /** A new instance, or one restored from `snapshotIdentifier` (which creates no database and keeps the snapshot's user, with a new password). */
-  private createInstance(props: MetaflowDatabaseProps, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy)
-    : rds.DatabaseInstance | rds.DatabaseInstanceFromSnapshot {
-    const deletionProtection = deletionProtectionOf(props.deletionProtection, removalPolicy);
+  private createInstance(
+    props: MetaflowDatabaseProps, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy, deletionProtection: boolean,
+  ): rds.DatabaseInstance | rds.DatabaseInstanceFromSnapshot {
     const common: rds.DatabaseInstanceSourceProps = {
       engine: rds.DatabaseInstanceEngine.postgres({ version: props.engineVersion ?? rds.PostgresEngineVersion.VER_17 }),
       instanceType: this.instanceType,
@@ -171,8 +172,9 @@ export class MetaflowDatabase extends Construct implements IMetaflowDatabase {
     return instance;
   }
 
-  private acknowledgeFindings(props: MetaflowDatabaseProps, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy): void {
-    const deletionProtection = (this.instance.node.defaultChild as rds.CfnDBInstance).deletionProtection === true;
+  private acknowledgeFindings(
+    props: MetaflowDatabaseProps, credentials: rds.DatabaseSecret, removalPolicy: RemovalPolicy, deletionProtection: boolean,
+  ): void {
     acknowledgeDatabaseFindings(this.instance, deletionProtection, removalPolicy);
     if (!(props.multiAz ?? false)) {
       acknowledgeRule(this.instance, 'RDS3', 'Single-AZ by default to keep idle cost low; the metadata store is rebuilt from backups within minutes. Set multiAz for a standby.');

@@ -1,4 +1,4 @@
-import { aws_ec2 as ec2, aws_rds as rds, Tokenization } from 'aws-cdk-lib';
+import { aws_rds as rds, Tokenization } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MetaflowAuroraDatabase, MetaflowAuroraDatabaseOptions } from './aurora-database';
 import { MetaflowDatabase, MetaflowDatabaseOptions } from './database';
@@ -65,12 +65,12 @@ export class MetadataDatabase {
    * @param options its credentials secret, database, user, and whether the platform may snapshot it
    */
   public static existingInstance(instance: rds.IDatabaseInstance, options: MetaflowExistingDatabaseOptions): MetadataDatabase {
-    return MetadataDatabase.existing(instance, options, () => ({
+    return MetadataDatabase.existing({
       hostname: instance.dbInstanceEndpointAddress,
       port: instance.dbInstanceEndpointPort,
       connections: instance.connections,
       snapshotTarget: DatabaseSnapshotTarget.instance(instance.instanceIdentifier, true),
-    }));
+    }, options);
   }
 
   /**
@@ -80,20 +80,18 @@ export class MetadataDatabase {
    * @param options its credentials secret, database, user, and whether the platform may snapshot it
    */
   public static existingCluster(cluster: rds.IDatabaseCluster, options: MetaflowExistingDatabaseOptions): MetadataDatabase {
-    return MetadataDatabase.existing(cluster, options, () => ({
+    return MetadataDatabase.existing({
       hostname: cluster.clusterEndpoint.hostname,
       port: Tokenization.stringifyNumber(cluster.clusterEndpoint.port),
       connections: cluster.connections,
       snapshotTarget: DatabaseSnapshotTarget.cluster(cluster.clusterIdentifier, true),
-    }));
+    }, options);
   }
 
-  private static existing(
-    database: ec2.IConnectable, options: MetaflowExistingDatabaseOptions, source: () => ExistingDatabaseSource,
-  ): MetadataDatabase {
+  private static existing(source: ExistingDatabaseSource, options: MetaflowExistingDatabaseOptions): MetadataDatabase {
     return new MetadataDatabase(
-      (scope, id) => new ExistingMetaflowDatabase(scope, id, source(), options),
-      (errors) => validateExistingDatabase(database.connections, options, errors),
+      (scope, id) => new ExistingMetaflowDatabase(scope, id, source, options),
+      (errors) => validateExistingDatabase(source.connections, options, errors),
       () => false,
     );
   }

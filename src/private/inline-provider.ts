@@ -71,14 +71,7 @@ export class InlineProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: InlineProviderProps) {
     super(scope, id);
-    this.handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(props.code),
-      timeout: props.timeout,
-      description: props.description,
-      ...this.ownRoleAndLogs('Handler', props.logRetention),
-    });
+    this.handler = this.inlineFunction('Handler', 'handler', props.timeout, props.description, props);
 
     const framework = this.ownRoleAndLogs('Framework', props.logRetention);
     const waiter = props.completion && this.createWaiter(props, props.completion, framework.logGroup);
@@ -89,8 +82,7 @@ export class InlineProvider extends Construct {
       logGroup: framework.logGroup,
       ...waiter?.providerProps,
     });
-    const invoked = waiter ? [this.handler, waiter.completeHandler] : [this.handler];
-    acknowledgeWildcardResources(framework.role, invoked.map(versionsOf), FRAMEWORK_INVOKES);
+    acknowledgeWildcardResources(framework.role, this.userFunctions.map(versionsOf), FRAMEWORK_INVOKES);
     if (waiter) {
       this.acknowledgeWaiter(waiter);
     }
@@ -104,14 +96,7 @@ export class InlineProvider extends Construct {
    * history for 90 days, and log delivery would need logs:PutResourcePolicy and the like on `*`.
    */
   private createWaiter(props: InlineProviderProps, completion: InlineProviderCompletion, frameworkLogs: logs.LogGroup): Waiter {
-    const completeHandler = new lambda.Function(this, 'CompleteHandler', {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.isComplete',
-      code: lambda.Code.fromInline(props.code),
-      timeout: Duration.minutes(1),
-      description: `${props.description} (completion check)`,
-      ...this.ownRoleAndLogs('CompleteHandler', props.logRetention),
-    });
+    const completeHandler = this.inlineFunction('CompleteHandler', 'isComplete', Duration.minutes(1), `${props.description} (completion check)`, props);
     const role = new iam.Role(this, 'WaiterRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     frameworkLogs.grantWrite(role);
     return {
@@ -128,7 +113,7 @@ export class InlineProvider extends Construct {
 
   /** The waiter invokes versions of the framework's and the user's functions. */
   private acknowledgeWaiter(waiter: Waiter): void {
-    acknowledgeWildcardResources(waiter.role, [versionsOf(this.handler), versionsOf(waiter.completeHandler)], FRAMEWORK_INVOKES);
+    acknowledgeWildcardResources(waiter.role, this.userFunctions.map(versionsOf), FRAMEWORK_INVOKES);
     const stateMachine = this.provider.node.findChild('waiter-state-machine');
     const frameworkFunctions = ['framework-isComplete', 'framework-onTimeout'].map((id) => this.provider.node.findChild(id) as lambda.Function);
     acknowledgeWildcardResources(stateMachine, frameworkFunctions.map(versionsOf), FRAMEWORK_INVOKES);
@@ -141,7 +126,7 @@ export class InlineProvider extends Construct {
 
   /** Both functions run only while CloudFormation deploys, invoked synchronously, and call AWS APIs only. */
   private skipDeploymentOnlyChecks(): void {
-    const userFunctions = this.completeHandler ? [this.handler, this.completeHandler] : [this.handler];
+    const userFunctions = this.userFunctions;
     const functions = [...userFunctions.map((fn) => fn.node.defaultChild as lambda.CfnFunction),
       ...this.provider.node.findAll().filter((child): child is lambda.CfnFunction => child instanceof lambda.CfnFunction)];
     for (const fn of functions) {
@@ -152,6 +137,23 @@ export class InlineProvider extends Construct {
         ...(userFunctions.some((user) => user.node.defaultChild === fn) ? [] : [{ id: 'CKV_AWS_173', comment: 'Its only environment variable is the handler function\'s ARN, which is not secret.' }]),
       ]);
     }
+  }
+
+  /** A function running the export `exportName` of the inline code, as a role of its own that writes only its own log group. */
+  private inlineFunction(id: string, exportName: string, timeout: Duration, description: string, props: InlineProviderProps): lambda.Function {
+    return new lambda.Function(this, id, {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: `index.${exportName}`,
+      code: lambda.Code.fromInline(props.code),
+      timeout,
+      description,
+      ...this.ownRoleAndLogs(id, props.logRetention),
+    });
+  }
+
+  /** The functions of the inline code: the handler, and the completion check with `completion`. */
+  private get userFunctions(): lambda.Function[] {
+    return this.completeHandler ? [this.handler, this.completeHandler] : [this.handler];
   }
 
   /** The provider's service token. */
