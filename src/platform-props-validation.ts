@@ -5,9 +5,9 @@ import { validateUserAccessOptions } from './access/user-access-props-validation
 import { validateBatchOptions } from './compute/batch-props-validation';
 import { MetaflowDatastoreOptions } from './datastore/datastore';
 import { validateDatastoreOptions } from './datastore/datastore-props-validation';
-import { validateApiOptions } from './metadata/api-props-validation';
 import { validateMetadataServiceOptions } from './metadata/metadata-service-props-validation';
 import { OwnMetadataService } from './metadata/own-metadata-service';
+import { PublicApi } from './metadata/public-api';
 import { validateMonitoringOptions } from './monitoring/monitoring-props-validation';
 import { validateNetworkOptions } from './network/network-props-validation';
 import { networkPlacementOf } from './network/subnet-placement';
@@ -44,7 +44,11 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
     computeSubnetsArePublic: adoptedPlacement?.compute.isPublic ?? newVpcComputeIsPublic(props),
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
-  validateApiOptions(props.api?._options ?? {}, errors.at('api'));
+  const api = props.api ?? PublicApi.httpApi();
+  api._validate(errors.at('api'));
+  errors.check(api._kind !== 'rest' || props.metadata?.internalLoadBalancer !== false, 'metadata.internalLoadBalancer',
+    'is false but api is PublicApi.restApi(), whose VPC link needs the internal load balancer',
+    'remove internalLoadBalancer, or use PublicApi.httpApi(), which needs no load balancer');
   validateStepFunctionsOptions(props.stepFunctions?._options ?? {}, errors.at('stepFunctions'));
   if (props.ui) {
     validateUiOptions(props.ui, errors.at('ui'));

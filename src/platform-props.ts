@@ -64,10 +64,12 @@ export interface MetaflowPlatformProps {
   readonly metadata?: MetaflowMetadataServiceOptions;
 
   /**
-   * The metadata service's public API (API key and its rotation, allowed CIDR ranges, throttling),
-   * or none: `PublicApi.disabled()` keeps the platform private, and clients use the internal URL.
+   * The metadata service's public API (API key and its rotation, allowed CIDR ranges, throttling):
+   * an HTTP API (no load balancer), a REST API (`PublicApi.restApi()`, for WAF, usage plans or a
+   * private endpoint), or none: `PublicApi.disabled()` keeps the platform private, and clients use
+   * the internal load balancer's URL.
    *
-   * @default PublicApi.enabled()
+   * @default - an HTTP API with an API key (PublicApi.httpApi in TypeScript, PublicApi.http_api in Python)
    */
   readonly api?: PublicApi;
 

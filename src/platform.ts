@@ -6,6 +6,8 @@ import { MetaflowBatch } from './compute/batch';
 import { MetaflowConfig } from './config/config';
 import { MetaflowDatastore } from './datastore/datastore';
 import { MetaflowApi } from './metadata/api';
+import { IMetaflowApi } from './metadata/api-reference';
+import { MetaflowHttpApi } from './metadata/http-api';
 import { MetadataDatabase } from './metadata/metadata-database';
 import { MetaflowMetadataService } from './metadata/metadata-service';
 import { IMetaflowMetadataService } from './metadata/metadata-service-reference';
@@ -43,8 +45,8 @@ export class MetaflowPlatform extends Construct {
   public readonly metadata?: MetaflowMetadataService;
   /** The metadata service the platform records runs in: its own (with the public API's URL and key) or the one given. */
   public readonly metadataService: IMetaflowMetadataService;
-  /** The metadata service's public API (API Gateway), unless the platform is private. */
-  public readonly api?: MetaflowApi;
+  /** The metadata service's public API (API Gateway): a `MetaflowHttpApi`, or a `MetaflowApi` (REST), unless the platform is private. */
+  public readonly api?: IMetaflowApi;
   /** AWS Batch compute environments, job queues and roles. */
   public readonly batch: MetaflowBatch;
   /** The Step Functions integration, unless turned off. */
@@ -77,8 +79,9 @@ export class MetaflowPlatform extends Construct {
       ...props.network,
     });
     this.datastore = new MetaflowDatastore(this, 'Datastore', datastoreOptionsOf(props));
-    this.metadata = props.metadataService ? undefined : this.createMetadata(props);
-    this.api = this.metadata && this.createApi(props, this.metadata);
+    const api = props.api ?? PublicApi.httpApi();
+    this.metadata = props.metadataService ? undefined : this.createMetadata(props, api);
+    this.api = this.metadata && this.createApi(props, api, this.metadata);
     this.metadataService = props.metadataService ?? new OwnMetadataService(this.metadata!, this.api, () => this.ui);
     // A shared service's UI shows this platform's runs, whose artifacts, logs and cards are in this platform's bucket.
     props.metadataService?.grantUiRead(this.datastore);
@@ -99,11 +102,12 @@ export class MetaflowPlatform extends Construct {
     fixedOutput(this, this.outputIdPrefix, name, props);
   }
 
-  private createMetadata(props: MetaflowPlatformProps): MetaflowMetadataService {
+  private createMetadata(props: MetaflowPlatformProps, api: PublicApi): MetaflowMetadataService {
     const highAvailability = props.highAvailability ?? false;
     return new MetaflowMetadataService(this, 'Metadata', {
       logRetention: props.logRetention,
       desiredCount: highAvailability ? HIGH_AVAILABILITY_TASKS : undefined,
+      internalLoadBalancer: api._needsLoadBalancer,
       ...props.metadata,
       database: (props.metadata?.database ?? MetadataDatabase.postgresInstance())
         ._withDefaults({ removalPolicy: props.removalPolicy, highAvailability }),
@@ -321,18 +325,20 @@ export class MetaflowPlatform extends Construct {
     return notebook;
   }
 
-  private createApi(props: MetaflowPlatformProps, metadata: MetaflowMetadataService): MetaflowApi | undefined {
-    const api = props.api ?? PublicApi.enabled();
-    if (!api._isEnabled) {
-      return undefined;
+  private createApi(props: MetaflowPlatformProps, api: PublicApi, metadata: MetaflowMetadataService): IMetaflowApi | undefined {
+    const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy, ...api._options };
+    if (api._kind === 'http') {
+      return new MetaflowHttpApi(this, 'Api', {
+        ...common,
+        vpc: this.network.vpc,
+        cloudMapService: metadata.cloudMapService,
+        serviceSecurityGroup: metadata.securityGroup,
+        serviceSubnets: this.network.computeSubnets,
+      });
     }
-    return new MetaflowApi(this, 'Api', {
-      logRetention: props.logRetention,
-      removalPolicy: props.removalPolicy,
-      ...api._options,
-      loadBalancer: metadata.loadBalancer,
-    });
+    return api._kind === 'rest' ? new MetaflowApi(this, 'Api', { ...common, loadBalancer: metadata.loadBalancer! }) : undefined;
   }
+
 
   private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions, metadata: MetaflowMetadataService): MetaflowUi {
     validateOrThrow('MetaflowPlatform', options, (ui, errors) => checkLoginEgress(this.network.vpc, { ...ui, serviceSubnets: this.network.computeSubnets }, errors.at('ui')));

@@ -1,7 +1,7 @@
 import { App, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { ComputeEnvironmentKind, MetadataDatabase, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration, UiLogin } from '../src';
+import { ComputeEnvironmentKind, MetadataDatabase, MetaflowHttpApi, MetaflowPlatform, MetaflowPlatformProps, PublicApi, StepFunctionsIntegration, UiLogin } from '../src';
 
 function build(props?: MetaflowPlatformProps): { stack: Stack; platform: MetaflowPlatform; template: Template } {
   const stack = new Stack(new App(), 'Test');
@@ -71,8 +71,12 @@ describe('MetaflowPlatform with no props', () => {
 
   test('config values point at the resources', () => {
     const value = (key: string) => stack.resolve(platform.config.valueOf(key));
-    expect(value('METAFLOW_SERVICE_URL')).toEqual(stack.resolve(platform.api!.restApi.url));
-    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toEqual(stack.resolve(`http://${platform.metadata!.loadBalancer.loadBalancerDnsName}/`));
+    expect(value('METAFLOW_SERVICE_URL')).toEqual(stack.resolve(platform.api!.url));
+    expect(stack.resolve(platform.api!.url)).toEqual({
+      'Fn::Join': ['', ['https://', { Ref: stack.getLogicalId((platform.api as MetaflowHttpApi).httpApi.node.defaultChild as any) },
+        '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/api/']],
+    });
+    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toBe(`http://metadata.${platform.metadata!.namespace.namespaceName}:8080/`);
     expect(value('METAFLOW_ECS_S3_ACCESS_IAM_ROLE')).toEqual(stack.resolve(platform.batch.jobRole.roleArn));
     expect(value('METAFLOW_BATCH_JOB_QUEUE')).toEqual(stack.resolve(platform.batch.defaultJobQueue.jobQueueName));
     expect(value('METAFLOW_SFN_DYNAMO_DB_TABLE')).toEqual(stack.resolve(platform.stepFunctions!.table.tableName));
@@ -118,14 +122,16 @@ describe('MetaflowPlatform options', () => {
     });
   });
 
-  test('PublicApi.disabled(): no API Gateway, no API key; clients use the internal URL', () => {
+  test('PublicApi.disabled(): no API Gateway, no API key; clients use the internal load balancer\'s URL', () => {
     const stack = new Stack(new App(), 'Test');
     const platform = new MetaflowPlatform(stack, 'Metaflow', { api: PublicApi.disabled() });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
     expect(platform.api).toBeUndefined();
-    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata!.internalUrl));
+    // Clients outside the VPC cannot resolve the Cloud Map name: the private platform's service URL is its internal load balancer's.
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(`http://${platform.metadata!.loadBalancer!.loadBalancerDnsName}/`));
+    expect(platform.config.valueOf('METAFLOW_SERVICE_INTERNAL_URL')).toBe(platform.metadata!.internalUrl);
     expect(platform.config.secretKeys).toEqual([]);
     expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([
       'MetaflowConfigStoredConfig3347C682', 'MetaflowMetadataDatabaseCredentials4B4F7735',
@@ -196,7 +202,7 @@ describe('MetaflowPlatform options', () => {
         network: { natGateways: -1 },
         batch: { computeEnvironments: [{ name: 'cpu' }, { name: 'big', maxVcpus: 0 }] },
         metadata: { cpu: 300, database: MetadataDatabase.postgresInstance({ allocatedStorageGiB: 5 }) },
-        api: PublicApi.enabled({ stageName: 'no spaces' }),
+        api: PublicApi.httpApi({ stageName: 'no spaces' }),
         datastore: { sysrootPrefix: '/lead' },
         stepFunctions: StepFunctionsIntegration.enabled({ stateMachinePrefix: 'bad prefix' }),
       });

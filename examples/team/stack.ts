@@ -14,7 +14,7 @@ export class SharedMetadataStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SharedMetadataStackProps = {}) {
     super(scope, id, props);
-    this.platform = new MetaflowPlatform(this, 'Metaflow', { api: PublicApi.enabled({ apiKeyGeneration: props.apiKeyGeneration }) });
+    this.platform = new MetaflowPlatform(this, 'Metaflow', { api: PublicApi.httpApi({ apiKeyGeneration: props.apiKeyGeneration }) });
   }
 }
 

@@ -1,4 +1,5 @@
-import { MetaflowApiOptions } from './api';
+import { MetaflowApiOptions } from './api-options';
+import type { MetaflowHttpApiOptions } from './http-api';
 import { checkCidrs, restrictsCallers } from '../private/cidr';
 import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
@@ -23,4 +24,12 @@ export function validateApiOptions(props: MetaflowApiOptions, errors: PropErrors
     'start at 1 and raise it by one for each rotation');
   errors.check(!keyless || props.apiKeyGeneration === undefined, 'apiKeyGeneration', 'is set but apiKeyRequired is false, so there is no key to rotate',
     'remove apiKeyGeneration or turn the API key on');
+}
+
+/** Records every problem of the HTTP API props. */
+export function validateHttpApiOptions(props: MetaflowHttpApiOptions, errors: PropErrors): void {
+  validateApiOptions(props, errors);
+  const ttl = props.authorizerCacheTtl;
+  errors.check(ttl === undefined || ttl.isUnresolved() || (ttl.toMilliseconds() % 1000 === 0 && ttl.toMilliseconds() <= 3_600_000), 'authorizerCacheTtl',
+    `must be whole seconds from 0 to 1 hour, got ${ttl?.toHumanString()}`, 'use Duration.minutes(5), or Duration.seconds(0) to ask the authorizer on every request');
 }

@@ -1,9 +1,9 @@
 import { aws_ec2 as ec2, aws_iam as iam, SecretValue, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { admitMetadataClients } from './metadata-clients';
+import { admitMetadataClients, METADATA_SERVICE_PORT } from './metadata-clients';
 import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './metadata-service-reference';
 import { MetaflowDatastore } from '../datastore/datastore';
-import { PropErrors } from '../private/prop-errors';
+import { isIntegerInRange, PropErrors, shown } from '../private/prop-errors';
 
 /**
  * A metadata service that exists already, reached through its attributes.
@@ -14,7 +14,8 @@ export class ImportedMetadataService extends Construct implements IMetaflowMetad
   public readonly serviceUrl: string;
   public readonly internalUrl: string;
   public readonly authKey?: SecretValue;
-  private readonly loadBalancerSecurityGroup?: ec2.ISecurityGroup;
+  private readonly securityGroup?: ec2.ISecurityGroup;
+  private readonly clientPort: number;
   private readonly uiTaskRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, attrs: MetaflowMetadataServiceAttributes) {
@@ -26,19 +27,22 @@ export class ImportedMetadataService extends Construct implements IMetaflowMetad
       'pass the API key secret (a shared platform\'s api.apiKeySecret), or apiKeyRequired: false for an API without key');
     for (const [prop, url] of [['serviceUrl', attrs.serviceUrl], ['internalUrl', attrs.internalUrl]] as const) {
       errors.check(Token.isUnresolved(url) || /^https?:\/\/\S+\/$/.test(url), prop, `'${url}' is not an http(s) URL ending in /`,
-        'give the full URL with its trailing slash, e.g. http://internal-metadata-123.us-east-1.elb.amazonaws.com/');
+        'give the full URL with its trailing slash, e.g. http://metadata.metaflow-1a2b3c4d.internal:8080/');
     }
+    errors.check(isIntegerInRange(attrs.clientPort, 1, 65535), 'clientPort', `must be a port number from 1 to 65535, got ${shown(attrs.clientPort)}`,
+      'give the port of the internal URL (8080 for a platform\'s metadata service)');
     errors.throwIfAny();
     this.serviceUrl = attrs.serviceUrl;
     this.internalUrl = attrs.internalUrl;
     this.authKey = attrs.authKeySecret?.secretValue;
-    this.loadBalancerSecurityGroup = attrs.loadBalancerSecurityGroup;
+    this.securityGroup = attrs.securityGroup;
+    this.clientPort = attrs.clientPort ?? METADATA_SERVICE_PORT;
     this.uiTaskRole = attrs.uiTaskRole;
   }
 
   public allowClientsFrom(peer: ec2.IConnectable): void {
-    if (this.loadBalancerSecurityGroup) {
-      admitMetadataClients(peer, this.loadBalancerSecurityGroup);
+    if (this.securityGroup) {
+      admitMetadataClients(peer, this.securityGroup, this.clientPort);
     }
   }
 

@@ -9,6 +9,9 @@ const MANAGED_VARIABLES = [
   'MF_METADATA_DB_SSL_MODE', 'MF_METADATA_DB_SSL_ROOT_CERT_PATH', 'MF_METADATA_DB_SSL_ROOT_CERT', 'MF_MIGRATION_ENDPOINTS_ENABLED',
 ];
 
+/** Lowercase DNS labels joined by dots: a Cloud Map private namespace name. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** The metadata service task's size: the defaults, or a fitting memory for a given `cpu`. */
 export function metadataTaskSize(props: MetaflowMetadataServiceOptions): FargateSize {
   return resolveFargateSize(props.cpu, props.memoryLimitMiB, { cpu: 256, memoryLimitMiB: 512 });
@@ -32,6 +35,9 @@ export function validateMetadataServiceOptions(props: MetaflowMetadataServiceOpt
   const reserved = Object.keys(props.environment ?? {}).filter((key) => MANAGED_VARIABLES.includes(key));
   errors.check(reserved.length === 0, 'environment', `sets ${reserved.join(', ')}, which the platform manages`,
     'use databaseSsl or the database options instead');
+  const domain = props.internalDomainName;
+  errors.check(domain === undefined || DNS_NAME.test(domain), 'internalDomainName', `'${domain}' is not a DNS name`,
+    'use lowercase labels of letters, digits and hyphens joined by dots, e.g. metaflow.internal');
   validateMigrationTimeout(props.migrationTimeout, errors.at('migrationTimeout'));
   props.database?._validate(errors.at('database'));
 }

@@ -63,10 +63,17 @@ export interface MetaflowMetadataServiceAttributes {
   readonly uiTaskRole?: iam.IRole;
 
   /**
-   * Security group of the service's internal load balancer, to which `allowClientsFrom` adds rules
-   * (a shared platform's `metadata.loadBalancerSecurityGroup`).
+   * Security group to which `allowClientsFrom` adds rules for `clientPort`: a shared platform's
+   * `metadata.securityGroup` (its tasks, which `internalUrl` reaches directly).
    *
    * @default - admitting clients (allowClientsFrom in TypeScript, allow_clients_from in Python) changes nothing; admit them on the service's side yourself
    */
-  readonly loadBalancerSecurityGroup?: ec2.ISecurityGroup;
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The port `allowClientsFrom` opens in `securityGroup`: the port of `internalUrl`.
+   *
+   * @default 8080 (the platform's metadata service tasks)
+   */
+  readonly clientPort?: number;
 }

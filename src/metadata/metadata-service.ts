@@ -1,11 +1,13 @@
 import {
-  aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, Duration, RemovalPolicy,
+  aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_logs as logs, aws_servicediscovery as servicediscovery,
+  Duration, RemovalPolicy,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IMetaflowDatabase } from './database-reference';
 import { DatabaseSsl } from './database-ssl';
 import { ImportedMetadataService } from './imported-metadata-service';
-import { admitMetadataClients, METADATA_LISTENER_PORT } from './metadata-clients';
+import { addInternalLoadBalancer } from './internal-load-balancer';
+import { admitMetadataClients, METADATA_LISTENER_PORT, METADATA_SERVICE_PORT } from './metadata-clients';
 import { MetadataDatabase } from './metadata-database';
 import { METADATA_PYTHON } from './metadata-image';
 import { metadataTaskSize, validateMetadataServiceOptions } from './metadata-service-props-validation';
@@ -13,12 +15,12 @@ import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './m
 import { MetaflowRelease } from './metaflow-release';
 import { MetaflowReleaseSnapshot } from './release-snapshot';
 import { MetaflowSchemaMigration } from './schema-migration';
+import { internalUrlOf, registerInCloudMap } from './service-discovery';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
 
-const SERVICE_PORT = 8080;
 /**
  * Options for the Metaflow metadata service.
  */
@@ -113,6 +115,24 @@ export interface MetaflowMetadataServiceOptions {
    * @default - a new RDS for PostgreSQL instance with the defaults of `MetaflowDatabaseOptions`
    */
   readonly database?: MetadataDatabase;
+
+  /**
+   * Name of the private DNS namespace (AWS Cloud Map) the service's tasks register in:
+   * `METAFLOW_SERVICE_INTERNAL_URL` is `http://metadata.<internalDomainName>:8080/`. It resolves only
+   * inside the VPC (and in VPCs associated with its hosted zone). Two platforms in one VPC need different names.
+   *
+   * @default - 'metaflow-' and 8 hex digits unique to the construct, then '.internal'
+   */
+  readonly internalDomainName?: string;
+
+  /**
+   * Put an internal Network Load Balancer (about $16.40 a month) in front of the service, for clients
+   * that cannot resolve the Cloud Map name: users reaching a private platform over a VPN, Direct
+   * Connect or a peered VPC, and the REST API's VPC link. Its `http://<dns>/` is then the service URL.
+   *
+   * @default - false on its own; in a platform, true when it is private or its API is a REST API
+   */
+  readonly internalLoadBalancer?: boolean;
 }
 
 /**
@@ -144,8 +164,9 @@ export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOpt
 
 /**
  * The Metaflow metadata service: PostgreSQL, a Fargate service running the metadata image on port
- * 8080 behind an internal Network Load Balancer (`http://<dns>/`, port 80), and a deploy-time schema
- * migration. The migration endpoints (port 8082) are never started or exposed.
+ * 8080 whose tasks register in a private DNS namespace (`http://metadata.<namespace>:8080/` inside the
+ * VPC), optionally an internal Network Load Balancer (`http://<dns>/`, port 80) for clients outside it,
+ * and a deploy-time schema migration. The migration endpoints (port 8082) are never started or exposed.
  */
 export class MetaflowMetadataService extends Construct implements IMetaflowMetadataService {
   /**
@@ -165,16 +186,20 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
   public readonly container: ecs.ContainerDefinition;
   /** The Fargate service. */
   public readonly service: ecs.FargateService;
-  /** Security group of the service and migration tasks: port 8080 from the load balancer only. */
+  /** Security group of the service and migration tasks: port 8080 from the peers `allowClientsFrom` names, the public API's VPC link and the load balancer. */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** The internal Network Load Balancer. */
-  public readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** The private DNS namespace the tasks register in. */
+  public readonly namespace: servicediscovery.PrivateDnsNamespace;
+  /** The Cloud Map service of the tasks (an A and an SRV record each), which the HTTP API integrates with. */
+  public readonly cloudMapService: servicediscovery.Service;
+  /** The internal Network Load Balancer, with `internalLoadBalancer`. */
+  public readonly loadBalancer?: elbv2.NetworkLoadBalancer;
   /** Security group of the load balancer: port 80 from the peers `allowClientsFrom` names. */
-  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  public readonly loadBalancerSecurityGroup?: ec2.SecurityGroup;
   /** The load balancer's listener on port 80. */
-  public readonly listener: elbv2.NetworkListener;
-  /** The target group of the service tasks. */
-  public readonly targetGroup: elbv2.NetworkTargetGroup;
+  public readonly listener?: elbv2.NetworkListener;
+  /** The target group of the service tasks behind the load balancer. */
+  public readonly targetGroup?: elbv2.NetworkTargetGroup;
   /** The log group of the service and migration containers. */
   public readonly logGroup: logs.LogGroup;
   /** The one-shot task definition that runs the schema migration. */
@@ -183,9 +208,12 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
   public readonly migration: MetaflowSchemaMigration;
   /** The snapshot taken before each schema migration a release change brings, unless the database may not be snapshotted. */
   public readonly releaseSnapshot?: MetaflowReleaseSnapshot;
-  /** `http://<load balancer DNS>/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`. */
+  /** `http://metadata.<namespace>:8080/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`: resolves inside the VPC only. */
   public readonly internalUrl: string;
-  /** The URL clients use: on its own the service has no public front door, so this is `internalUrl` (see `MetaflowApi`). */
+  /**
+   * The URL clients use without a public API: the load balancer's `http://<dns>/` with
+   * `internalLoadBalancer`, else `internalUrl` (see `MetaflowHttpApi` and `MetaflowApi`).
+   */
   public readonly serviceUrl: string;
   /** The task count auto scaling, when `maxCount` is set. */
   public readonly scaling?: ecs.ScalableTaskCount;
@@ -197,74 +225,22 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     const image = props.image ?? (props.release ?? MetaflowRelease.LATEST).metadataServiceImage;
 
     this.database = (props.database ?? MetadataDatabase.postgresInstance())._create(this, 'Database', { vpc: props.vpc, vpcSubnets: props.databaseSubnets });
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc,
-      containerInsightsV2: props.containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
-    });
-    if (!props.containerInsights) {
-      acknowledgeRule(this.cluster, 'ECS4', 'Container Insights is opt-in (containerInsights) because it bills per metric; service logs and ECS metrics remain.');
-      skipCheckovChecks(this.cluster, [{ id: 'CKV_AWS_65', comment: 'Container Insights bills per metric; it is opt-in (metadata.containerInsights) and ECS service metrics remain.' }]);
-    }
+    this.cluster = this.createCluster(props);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-
-    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Metaflow metadata load balancer: HTTP from Metaflow tasks',
-      allowAllOutbound: false,
-    });
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Metaflow metadata service: port 8080 from its load balancer only',
+      description: 'Metaflow metadata service: port 8080 from its clients, its API and its load balancer',
       allowAllOutbound: true,
     });
-    this.securityGroup.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(SERVICE_PORT), 'Metadata load balancer');
     this.database.allowFrom(this.securityGroup);
 
-    const environment = {
-      ...props.environment,
-      MF_METADATA_DB_HOST: this.database.endpoint.hostname,
-      MF_METADATA_DB_PORT: this.database.endpoint.port,
-      MF_METADATA_DB_USER: this.database.endpoint.username,
-      MF_METADATA_DB_NAME: this.database.endpoint.databaseName,
-      ...(props.databaseSsl ?? DatabaseSsl.require()).toEnvironment(),
-      MF_MIGRATION_ENDPOINTS_ENABLED: '0',
-    };
-    const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.endpoint.secret, 'password') };
-    const taskSize = metadataTaskSize(props);
-
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
-    this.container = this.taskDefinition.addContainer('metadata', {
-      image,
-      // The image's default command also starts the migration endpoints (port 8082); run the metadata service alone.
-      command: [METADATA_PYTHON, '-m', 'services.metadata_service.server'],
-      environment,
-      secrets,
-      portMappings: [{ containerPort: SERVICE_PORT }],
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'metadata' }),
-      healthCheck: {
-        command: ['CMD-SHELL', `${METADATA_PYTHON} -c "import urllib.request; urllib.request.urlopen('http://localhost:${SERVICE_PORT}/ping', timeout=3)" || exit 1`],
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
-        retries: 3,
-        startPeriod: Duration.seconds(60),
-      },
-    });
-
-    this.migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', taskSize);
-    const migrationContainer = this.migrationTaskDefinition.addContainer('migration', {
-      image,
-      command: [METADATA_PYTHON, '/root/run_goose.py', '--wait', '120'],
-      environment,
-      secrets,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'migration' }),
-    });
-    for (const taskDefinition of [this.taskDefinition, this.migrationTaskDefinition]) {
-      acknowledgeRule(taskDefinition, 'ECS2', 'Environment variables carry only non-secret settings; the database password arrives through ECS secrets.');
-    }
-
+    const definitions = this.createTaskDefinitions(props, image);
+    this.taskDefinition = definitions.taskDefinition;
+    this.container = definitions.container;
+    this.migrationTaskDefinition = definitions.migrationTaskDefinition;
     this.migration = new MetaflowSchemaMigration(this, 'Migration', {
       cluster: this.cluster,
       taskDefinition: this.migrationTaskDefinition,
@@ -279,9 +255,92 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
     // The migration connects only once the database and the rules that admit the service exist.
     this.migration.resource.node.addDependency(this.database);
-    this.releaseSnapshot = this.snapshotBeforeMigration(migrationContainer, props.logRetention);
+    this.releaseSnapshot = this.snapshotBeforeMigration(definitions.migrationContainer, props.logRetention);
 
-    this.service = new ecs.FargateService(this, 'Service', {
+    this.service = this.createService(props, assignPublicIp);
+    if (props.maxCount !== undefined) {
+      this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.desiredCount ?? 1, maxCapacity: props.maxCount });
+      this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
+    }
+    const discovery = registerInCloudMap(this, {
+      vpc: props.vpc, service: this.service, container: this.container, domainName: props.internalDomainName,
+    });
+    this.namespace = discovery.namespace;
+    this.cloudMapService = discovery.cloudMapService;
+    this.internalUrl = internalUrlOf(this.namespace);
+
+    if (props.internalLoadBalancer) {
+      const internal = addInternalLoadBalancer(this, {
+        vpc: props.vpc, subnets: props.serviceSubnets, service: this.service, serviceSecurityGroup: this.securityGroup,
+      });
+      this.loadBalancer = internal.loadBalancer;
+      this.loadBalancerSecurityGroup = internal.securityGroup;
+      this.listener = internal.listener;
+      this.targetGroup = internal.targetGroup;
+    }
+    this.serviceUrl = this.loadBalancer ? `http://${this.loadBalancer.loadBalancerDnsName}/` : this.internalUrl;
+  }
+
+  private createCluster(props: MetaflowMetadataServiceProps): ecs.Cluster {
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: props.containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+    });
+    if (!props.containerInsights) {
+      acknowledgeRule(cluster, 'ECS4', 'Container Insights is opt-in (containerInsights) because it bills per metric; service logs and ECS metrics remain.');
+      skipCheckovChecks(cluster, [{ id: 'CKV_AWS_65', comment: 'Container Insights bills per metric; it is opt-in (metadata.containerInsights) and ECS service metrics remain.' }]);
+    }
+    return cluster;
+  }
+
+  /** The service's and the migration's task definitions, with the same image, settings and database password. */
+  private createTaskDefinitions(props: MetaflowMetadataServiceProps, image: ecs.ContainerImage) {
+    const environment = {
+      ...props.environment,
+      MF_METADATA_DB_HOST: this.database.endpoint.hostname,
+      MF_METADATA_DB_PORT: this.database.endpoint.port,
+      MF_METADATA_DB_USER: this.database.endpoint.username,
+      MF_METADATA_DB_NAME: this.database.endpoint.databaseName,
+      ...(props.databaseSsl ?? DatabaseSsl.require()).toEnvironment(),
+      MF_MIGRATION_ENDPOINTS_ENABLED: '0',
+    };
+    const secrets = { MF_METADATA_DB_PSWD: ecs.Secret.fromSecretsManager(this.database.endpoint.secret, 'password') };
+    const taskSize = metadataTaskSize(props);
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', taskSize);
+    const container = taskDefinition.addContainer('metadata', {
+      image,
+      // The image's default command also starts the migration endpoints (port 8082); run the metadata service alone.
+      command: [METADATA_PYTHON, '-m', 'services.metadata_service.server'],
+      environment,
+      secrets,
+      portMappings: [{ containerPort: METADATA_SERVICE_PORT }],
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'metadata' }),
+      healthCheck: {
+        command: ['CMD-SHELL', `${METADATA_PYTHON} -c "import urllib.request; urllib.request.urlopen('http://localhost:${METADATA_SERVICE_PORT}/ping', timeout=3)" || exit 1`],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
+    });
+
+    const migrationTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrationTaskDefinition', taskSize);
+    const migrationContainer = migrationTaskDefinition.addContainer('migration', {
+      image,
+      command: [METADATA_PYTHON, '/root/run_goose.py', '--wait', '120'],
+      environment,
+      secrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'migration' }),
+    });
+    for (const definition of [taskDefinition, migrationTaskDefinition]) {
+      acknowledgeRule(definition, 'ECS2', 'Environment variables carry only non-secret settings; the database password arrives through ECS secrets.');
+    }
+    return { taskDefinition, container, migrationTaskDefinition, migrationContainer };
+  }
+
+  private createService(props: MetaflowMetadataServiceProps, assignPublicIp: boolean): ecs.FargateService {
+    const service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: props.desiredCount ?? 1,
@@ -291,40 +350,12 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      healthCheckGracePeriod: Duration.seconds(60),
+      // The container health check decides: ECS keeps a task out of Cloud Map and the target group until it passes.
+      healthCheckGracePeriod: props.internalLoadBalancer ? Duration.seconds(60) : undefined,
     });
     // New service versions start only once the schema they expect is in place.
-    this.service.node.addDependency(this.migration);
-    if (props.maxCount !== undefined) {
-      this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.desiredCount ?? 1, maxCapacity: props.maxCount });
-      this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
-    }
-
-    this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      vpcSubnets: props.serviceSubnets,
-      internetFacing: false,
-      // One task serves every zone; without cross-zone routing, callers in the other zone would find no target.
-      crossZoneEnabled: true,
-      securityGroups: [this.loadBalancerSecurityGroup],
-      // API Gateway reaches the load balancer through a VPC link (PrivateLink), whose traffic carries no VPC source.
-      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
-    });
-    this.loadBalancerSecurityGroup.connections.allowTo(this.securityGroup, ec2.Port.tcp(SERVICE_PORT), 'Metadata service tasks');
-    acknowledgeRule(this.loadBalancer, 'ELB2', 'Network Load Balancers write access logs only for TLS listeners; this one forwards plain TCP inside the VPC.');
-    skipCheckovChecks(this.loadBalancer, [{ id: 'CKV_AWS_91', comment: 'A Network Load Balancer with a TCP listener writes no access logs (NLBs log TLS listeners only); API Gateway access logs record every public request.' }]);
-    this.listener = this.loadBalancer.addListener('Http', { port: METADATA_LISTENER_PORT, protocol: elbv2.Protocol.TCP });
-    this.targetGroup = this.listener.addTargets('Service', {
-      port: SERVICE_PORT,
-      protocol: elbv2.Protocol.TCP,
-      targets: [this.service.loadBalancerTarget({ containerName: 'metadata', containerPort: SERVICE_PORT })],
-      deregistrationDelay: Duration.seconds(15),
-      // Tasks must see the load balancer as the source: their security group admits only its security group.
-      preserveClientIp: false,
-      healthCheck: { protocol: elbv2.Protocol.HTTP, path: '/ping', port: String(SERVICE_PORT), interval: Duration.seconds(15) },
-    });
-    this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;
-    this.serviceUrl = this.internalUrl;
+    service.node.addDependency(this.migration);
+    return service;
   }
 
   /**
@@ -344,9 +375,12 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     return snapshot;
   }
 
-  /** Lets `peer` (for example Batch compute) call the service through `internalUrl`. */
+  /** Lets `peer` (for example Batch compute) call the service through `internalUrl`, and through the load balancer if there is one. */
   public allowClientsFrom(peer: ec2.IConnectable): void {
-    admitMetadataClients(peer, this.loadBalancerSecurityGroup);
+    admitMetadataClients(peer, this.securityGroup, METADATA_SERVICE_PORT);
+    if (this.loadBalancerSecurityGroup) {
+      admitMetadataClients(peer, this.loadBalancerSecurityGroup, METADATA_LISTENER_PORT);
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { aws_ec2 as ec2, aws_iam as iam, SecretValue, Stack } from 'aws-cdk-lib';
-import { MetaflowApi } from './api';
+import { IMetaflowApi } from './api-reference';
 import { MetaflowMetadataService } from './metadata-service';
 import { IMetaflowMetadataService } from './metadata-service-reference';
 import { MetaflowDatastore } from '../datastore/datastore';
@@ -17,11 +17,11 @@ export class OwnMetadataService implements IMetaflowMetadataService {
    * @param api its public API, if any
    * @param ui the platform's UI, if any (created after this object, so it is asked for when needed)
    */
-  constructor(private readonly service: MetaflowMetadataService, private readonly api: MetaflowApi | undefined,
+  constructor(private readonly service: MetaflowMetadataService, private readonly api: IMetaflowApi | undefined,
     private readonly ui: () => MetaflowUi | undefined) {}
 
   public get serviceUrl(): string {
-    return this.api?.url ?? this.service.internalUrl;
+    return this.api?.url ?? this.service.serviceUrl;
   }
 
   public get internalUrl(): string {

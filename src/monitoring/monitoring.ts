@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import { MetaflowMonitoringOptions } from './monitoring-options';
 import { validateMonitoringOptions } from './monitoring-props-validation';
 import { MetaflowBatch } from '../compute/batch';
-import { MetaflowApi } from '../metadata/api';
+import { IMetaflowApi } from '../metadata/api-reference';
 import { MetaflowAuroraDatabase } from '../metadata/aurora-database';
 import { MetaflowDatabase } from '../metadata/database';
 import { IMetaflowDatabase } from '../metadata/database-reference';
+import { MetaflowHttpApi } from '../metadata/http-api';
 import { MetaflowMetadataService } from '../metadata/metadata-service';
 import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
@@ -31,7 +32,7 @@ export interface MetaflowMonitoringProps extends MetaflowMonitoringOptions {
    *
    * @default - not watched
    */
-  readonly api?: MetaflowApi;
+  readonly api?: IMetaflowApi;
 
   /**
    * The UI.
@@ -79,8 +80,7 @@ export class MetaflowMonitoring extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
 
     if (props.metadataService) {
-      const metrics = props.metadataService.targetGroup.metrics;
-      this.watchService('MetadataService', props.metadataService.service, metrics.healthyHostCount(HOST_COUNT), metrics.unHealthyHostCount(HOST_COUNT));
+      this.watchMetadataService(props.metadataService);
       this.watchDatabase(props.metadataService.database);
     }
     if (props.api) {
@@ -104,6 +104,25 @@ export class MetaflowMonitoring extends Construct {
     acknowledgeRule(topic, 'SNS2', reason);
     skipCheckovChecks(topic, [{ id: 'CKV_AWS_26', comment: reason }]);
     return topic;
+  }
+
+  /**
+   * Behind the internal load balancer, its target health; without one, whether any task runs: a running task reports
+   * CPU every minute, and ECS replaces a task whose container health check fails (which also takes it out of Cloud Map).
+   */
+  private watchMetadataService(metadata: MetaflowMetadataService): void {
+    if (metadata.targetGroup) {
+      const metrics = metadata.targetGroup.metrics;
+      this.watchService('MetadataService', metadata.service, metrics.healthyHostCount(HOST_COUNT), metrics.unHealthyHostCount(HOST_COUNT));
+      return;
+    }
+    this.alarm('MetadataServiceNotRunning', metadata.service.metricCpuUtilization({ statistic: 'SampleCount', period: Duration.minutes(1) }), {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: 'No metadata service task has reported for 5 minutes: check the service\'s events and logs',
+    });
   }
 
   /** Tasks below the desired count, and targets failing health checks. */
@@ -171,11 +190,10 @@ export class MetaflowMonitoring extends Construct {
     });
   }
 
-  private watchApi(api: MetaflowApi): void {
-    const restApi = api.restApi;
+  private watchApi(api: IMetaflowApi): void {
     const errorRate = new cloudwatch.MathExpression({
       expression: '100 * errors / requests',
-      usingMetrics: { errors: restApi.metricServerError({ period: FIVE_MINUTES }), requests: restApi.metricCount({ period: FIVE_MINUTES }) },
+      usingMetrics: { errors: api.metricServerError({ period: FIVE_MINUTES }), requests: api.metricCount({ period: FIVE_MINUTES }) },
       label: '5xx responses (%)',
       period: FIVE_MINUTES,
     });
@@ -185,11 +203,19 @@ export class MetaflowMonitoring extends Construct {
       alarmDescription: 'Many public API requests fail with 5xx: the metadata service or its database is failing',
     });
     const latency = this.options.apiLatencyThreshold ?? Duration.seconds(5);
-    this.alarm('ApiLatency', restApi.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }), {
+    this.alarm('ApiLatency', api.metricLatency({ statistic: 'p99', period: Duration.minutes(1) }), {
       threshold: latency.toMilliseconds(),
       evaluationPeriods: 5,
       alarmDescription: `The public API's p99 latency has stayed above ${latency.toHumanString()} for 5 minutes`,
     });
+    if (api instanceof MetaflowHttpApi) {
+      this.alarm('ApiKeepAliveFailed', api.keepAliveFunction.metricErrors({ period: Duration.days(1) }), {
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        alarmDescription: 'The daily keep-alive could not reach the metadata service through the public API: its VPC link or the service is failing',
+      });
+    }
   }
 
   private notifyJobFailures(batch: MetaflowBatch): events.Rule {

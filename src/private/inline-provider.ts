@@ -1,7 +1,8 @@
 import {
-  aws_iam as iam, aws_lambda as lambda, aws_logs as logs, custom_resources as cr, Duration, RemovalPolicy,
+  aws_iam as iam, aws_lambda as lambda, aws_logs as logs, custom_resources as cr, Duration,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { functionLogging } from './function-logging';
 import { acknowledgeRule, acknowledgeWildcardResources, skipCheckovChecks } from './nag';
 
 /**
@@ -73,7 +74,7 @@ export class InlineProvider extends Construct {
     super(scope, id);
     this.handler = this.inlineFunction('Handler', 'handler', props.timeout, props.description, props);
 
-    const framework = this.ownRoleAndLogs('Framework', props.logRetention);
+    const framework = functionLogging(this, 'Framework', props.logRetention);
     const waiter = props.completion && this.createWaiter(props, props.completion, framework.logGroup);
     this.completeHandler = waiter?.completeHandler;
     this.provider = new cr.Provider(this, 'Provider', {
@@ -147,7 +148,7 @@ export class InlineProvider extends Construct {
       code: lambda.Code.fromInline(props.code),
       timeout,
       description,
-      ...this.ownRoleAndLogs(id, props.logRetention),
+      ...functionLogging(this, id, props.logRetention),
     });
   }
 
@@ -159,12 +160,5 @@ export class InlineProvider extends Construct {
   /** The provider's service token. */
   public get serviceToken(): string {
     return this.provider.serviceToken;
-  }
-
-  private ownRoleAndLogs(prefix: string, retention: logs.RetentionDays): { role: iam.Role; logGroup: logs.LogGroup } {
-    const logGroup = new logs.LogGroup(this, `${prefix}Logs`, { retention, removalPolicy: RemovalPolicy.DESTROY });
-    const role = new iam.Role(this, `${prefix}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(role);
-    return { role, logGroup };
   }
 }

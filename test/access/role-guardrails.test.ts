@@ -1,12 +1,12 @@
 import { App, aws_iam as iam, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowRoleOptions, UiLogin } from '../../src';
+import { ComputeEnvironmentKind, MetaflowPlatform, MetaflowRoleOptions, PublicApi, UiLogin } from '../../src';
 
 /**
  * A platform with every part that creates roles: Fargate (execution role), UI, notebook, user role, retention handlers, and the
  * stack-level provider it causes (S3 auto-delete).
  */
-function everyRole(roles?: MetaflowRoleOptions) {
+function everyRole(roles?: MetaflowRoleOptions, api = PublicApi.httpApi()) {
   const stack = new Stack(new App(), 'Test');
   const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] });
   new MetaflowPlatform(stack, 'Metaflow', {
@@ -20,6 +20,7 @@ function everyRole(roles?: MetaflowRoleOptions) {
     users: { roleAssumableBy: ['111122223333'] },
     monitoring: { alarmEmails: ['a@example.com'] },
     sharedStorage: {},
+    api,
     roles: roles && { ...roles, permissionsBoundary: roles.permissionsBoundary && boundary },
   });
   const roleResources = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role')) as any[];
@@ -49,8 +50,10 @@ describe('role guardrails', () => {
     }
   });
 
-  test('a retained role (API Gateway\'s account-level CloudWatch role) gets no fixed name, which would collide after cdk destroy', () => {
-    const retained = roleResources.filter((role) => role.DeletionPolicy === 'Retain');
+  test('a retained role (the REST API\'s account-level CloudWatch role) gets no fixed name, which would collide after cdk destroy', () => {
+    expect(roleResources.filter((role) => role.DeletionPolicy === 'Retain')).toEqual([]);
+    const withRestApi = everyRole({ permissionsBoundary: {} as iam.IManagedPolicy, path: '/metaflow/', namePrefix: 'mf-' }, PublicApi.restApi());
+    const retained = withRestApi.roleResources.filter((role) => role.DeletionPolicy === 'Retain');
     expect(retained).toHaveLength(1);
     expect(retained[0].Properties.RoleName).toBeUndefined();
   });

@@ -199,13 +199,28 @@ describe('default example', () => {
     });
   });
 
-  test('has an internal NLB, key-protected methods, a throttled usage plan, stage access logs and a migration resource', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'network' });
-    template.allResourcesProperties('AWS::ApiGateway::Method', { ApiKeyRequired: true });
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: Match.objectLike({ RateLimit: Match.anyValue() }) });
-    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  test('has no load balancer: Cloud Map (A and SRV records), an HTTP API with a VPC link and a key authorizer, a keep-alive schedule, and a migration resource', () => {
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', { DnsConfig: Match.objectLike({ DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] }) });
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.resourceCountIs('AWS::ApiGatewayV2::VpcLink', 1);
+    const [discovery] = Object.keys(template.findResources('AWS::ServiceDiscovery::Service'));
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+      ConnectionType: 'VPC_LINK', IntegrationUri: { 'Fn::GetAtt': [discovery, 'Arn'] },
+    });
+    const [authorizer] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', EnableSimpleResponses: true });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default', AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizer } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /keep-alive', AuthorizationType: 'AWS_IAM' });
+    template.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { AuthorizationType: 'NONE' }, 0);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 10000 }),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
     template.resourceCountIs('Custom::MetaflowSchemaMigration', 1);
-    expect(JSON.stringify(template.findResources('AWS::ApiGateway::Method'))).not.toContain('8082');
+    expect(JSON.stringify(template.findResources('AWS::ApiGatewayV2::Integration'))).not.toContain('8082');
   });
 
   test('stores the complete configuration in a secret and outputs the command that fetches it', () => {
@@ -219,9 +234,8 @@ describe('default example', () => {
 describe('default example has no UI', () => {
   const template = Template.fromStack(examples.default(new App()));
 
-  test('no application load balancer, user pool, UI task or METAFLOW_UI_URL', () => {
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network' });
+  test('no load balancer, user pool, UI task or METAFLOW_UI_URL', () => {
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     expect(JSON.stringify(template.toJSON())).not.toContain('ui_backend_service');
@@ -255,12 +269,13 @@ describe('parts example: the parts wired without MetaflowPlatform', () => {
   });
 });
 
-describe('default example costs what it did before the day-2 options', () => {
+describe('default example bills only the database, one task, Cloud Map and three secrets while idle', () => {
   const template = Template.fromStack(examples.default(new App()));
 
   // The resources billed while idle, as README's cost table lists them; the day-2 options add none by default.
   test.each([
-    ['AWS::RDS::DBInstance', 1], ['AWS::ECS::Service', 1], ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1], ['AWS::SecretsManager::Secret', 3],
+    ['AWS::RDS::DBInstance', 1], ['AWS::ECS::Service', 1], ['AWS::ElasticLoadBalancingV2::LoadBalancer', 0], ['AWS::SecretsManager::Secret', 3],
+    ['AWS::ServiceDiscovery::PrivateDnsNamespace', 1], ['AWS::ServiceDiscovery::Service', 1], ['AWS::Events::Rule', 1],
     ['AWS::EC2::NatGateway', 0], ['AWS::KMS::Key', 0], ['AWS::EFS::FileSystem', 0], ['AWS::CloudWatch::Alarm', 0], ['AWS::CloudWatch::Dashboard', 0],
     ['AWS::SNS::Topic', 0], ['AWS::SageMaker::NotebookInstance', 0],
   ])('%s: %i', (type, count) => {
@@ -402,7 +417,7 @@ describe('team example: a shared metadata service and a team platform in two sta
     const url = Object.values(teamTemplate.findOutputs('*')).find((output: any) => output.Description.startsWith('METAFLOW_SERVICE_URL: ')) as any;
     expect(JSON.stringify(url.Value)).toContain('Fn::ImportValue');
     teamTemplate.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 80, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('MetadataLoadBalancerSecurityGroup') },
+      FromPort: 8080, GroupId: { 'Fn::ImportValue': Match.stringLikeRegexp('MetaflowMetadataSecurityGroup') },
     });
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'path';
 import { ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { ArnFormat, Aws, aws_batch as batch, aws_ecs as ecs, aws_iam as iam, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MetaflowPlatform } from '../../src';
+import { MetaflowHttpApi, MetaflowPlatform } from '../../src';
 
 const FLOWS = join(__dirname, 'flows');
 const FLOW_NAME = 'PlatformCheckFlow';
@@ -48,12 +48,23 @@ export class PlatformChecks extends Construct {
     this.stack = Stack.of(scope);
   }
 
-  /** `<METAFLOW_SERVICE_URL>ping` answers 200 `pong` with the API key and 403 without it. */
+  /**
+   * `<METAFLOW_SERVICE_URL>ping` answers 200 `pong` with the API key and 403 with a wrong one. Without the header, the REST
+   * API answers 403 and the HTTP API 401: its authorizer's cache key includes the header, so API Gateway refuses a request
+   * that lacks it without calling the authorizer. The HTTP API's keep-alive function must succeed, which it does only when
+   * its request crossed the VPC link and the service answered.
+   */
   public pingPublicApi(): void {
-    const url = `${this.platform.api!.url}ping`;
+    const api = this.platform.api!;
+    const url = `${api.url}ping`;
     this.integ.assertions.httpApiCall(url, { headers: { 'x-api-key': this.apiKey } })
       .expect(ExpectedResult.objectLike({ status: 200, body: 'pong' }));
-    this.integ.assertions.httpApiCall(url).expect(ExpectedResult.objectLike({ status: 403 }));
+    this.integ.assertions.httpApiCall(url, { headers: { 'x-api-key': 'not-the-key' } }).expect(ExpectedResult.objectLike({ status: 403 }));
+    this.integ.assertions.httpApiCall(url).expect(ExpectedResult.objectLike({ status: api instanceof MetaflowHttpApi ? 401 : 403 }));
+    if (api instanceof MetaflowHttpApi) {
+      this.integ.assertions.invokeFunction({ functionName: api.keepAliveFunction.functionName })
+        .expect(ExpectedResult.objectLike({ StatusCode: 200, Payload: Match.stringLikeRegexp('"status":200') }));
+    }
   }
 
   /**

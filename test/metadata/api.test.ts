@@ -1,9 +1,16 @@
 import { App, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { MetaflowApi, MetaflowApiOptions } from '../../src';
+import { MetaflowApi, MetaflowRestApiOptions } from '../../src';
 
-function build(options: MetaflowApiOptions = {}): { stack: Stack; api: MetaflowApi; template: Template; loadBalancer: elbv2.NetworkLoadBalancer } {
+interface Built {
+  stack: Stack;
+  api: MetaflowApi;
+  template: Template;
+  loadBalancer: elbv2.NetworkLoadBalancer;
+}
+
+function build(options: MetaflowRestApiOptions = {}): Built {
   const stack = new Stack(new App(), 'Test');
   const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
   const loadBalancer = new elbv2.NetworkLoadBalancer(stack, 'Nlb', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } });
@@ -154,7 +161,7 @@ describe('MetaflowApi', () => {
     expect(findings).toEqual(expect.arrayContaining(['AwsSolutions-APIG4', 'AwsSolutions-COG4']));
   });
 
-  test.each<[string, MetaflowApiOptions, RegExp]>([
+  test.each<[string, MetaflowRestApiOptions, RegExp]>([
     ['keyless and open to all', { apiKeyRequired: false },
       /apiKeyRequired: is false and no allowedCidrs are set, so anyone on the internet could read and write the metadata database. Fix: keep the API key, or set allowedCidrs/],
     ['opt-in without turning keys off', { allowUnauthenticatedAccess: true }, /allowUnauthenticatedAccess: is set but the API still requires a key. Fix: remove allowUnauthenticatedAccess/],

@@ -73,10 +73,9 @@ describe('MetaflowMetadataService', () => {
         DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200,
       }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
-      // Start before stop: the old task keeps serving until the new one has passed the load balancer's /ping check.
-      HealthCheckGracePeriodSeconds: 60,
+      // Start before stop: the old task keeps serving until the new one has passed its container's /ping check.
+      HealthCheckGracePeriodSeconds: Match.absent(),
     });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/ping', Port: 8080 });
   });
 
   test('used alone in public subnets it gives tasks public IPs by default (they pull images and read secrets through them)', () => {
@@ -119,14 +118,47 @@ describe('MetaflowMetadataService', () => {
     expect(container.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: stack.getLogicalId(service.logGroup.node.defaultChild as any) });
   });
 
-  test('internal NLB: listener 80 forwards to 8080, health check /ping, URL http://<dns>/', () => {
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+  test('tasks register in a private DNS namespace with an A and an SRV record each; the internal URL is the A name on port 8080', () => {
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    const namespaceName = service.namespace.namespaceName;
+    expect(namespaceName).toMatch(/^metaflow-[0-9a-f]{8}\.internal$/);
+    template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', {
+      Name: namespaceName, Vpc: { Ref: stack.getLogicalId(service.cluster.vpc.node.defaultChild as any) },
+    });
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', {
+      Name: 'metadata',
+      DnsConfig: Match.objectLike({ RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] }),
+      HealthCheckCustomConfig: { FailureThreshold: 1 },
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceRegistries: [{ ContainerName: 'metadata', ContainerPort: 8080, RegistryArn: { 'Fn::GetAtt': [stack.getLogicalId(service.cloudMapService.node.defaultChild as any), 'Arn'] } }],
+    });
+    expect(service.internalUrl).toBe(`http://metadata.${namespaceName}:8080/`);
+    expect(service.serviceUrl).toBe(service.internalUrl);
+    expect(service.loadBalancer).toBeUndefined();
+  });
+
+  test('internalDomainName names the namespace; two services in one stack get different default names', () => {
+    const { service: named } = build({ internalDomainName: 'metaflow.example.internal' });
+    expect(named.internalUrl).toBe('http://metadata.metaflow.example.internal:8080/');
+    const both = new Stack(new App(), 'Test');
+    const vpc = publicAndIsolatedVpc(both);
+    const props = { vpc, serviceSubnets: { subnetType: ec2.SubnetType.PUBLIC }, databaseSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } };
+    const first = new MetaflowMetadataService(both, 'First', props);
+    const second = new MetaflowMetadataService(both, 'Second', props);
+    expect(first.namespace.namespaceName).not.toBe(second.namespace.namespaceName);
+    expect(() => build({ internalDomainName: 'Not A Name' })).toThrow(/internalDomainName: 'Not A Name' is not a DNS name/);
+  });
+
+  test('internalLoadBalancer: an NLB whose listener 80 forwards to 8080 (health check /ping) gives the service URL; the internal URL stays the Cloud Map name', () => {
+    const { template: built, stack: scope, service: withNlb } = build({ internalLoadBalancer: true });
+    built.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal',
       Type: 'network',
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
     });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    built.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'TCP' });
+    built.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 8080,
       Protocol: 'TCP',
       TargetType: 'ip',
@@ -135,33 +167,47 @@ describe('MetaflowMetadataService', () => {
       HealthCheckPort: '8080',
       TargetGroupAttributes: Match.arrayWith([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]),
     });
-    expect(stack.resolve(service.internalUrl)).toEqual({
-      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [stack.getLogicalId(service.loadBalancer.node.defaultChild as any), 'DNSName'] }, '/']],
+    built.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 60 });
+    expect(scope.resolve(withNlb.serviceUrl)).toEqual({
+      'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [scope.getLogicalId(withNlb.loadBalancer!.node.defaultChild as any), 'DNSName'] }, '/']],
     });
+    expect(withNlb.internalUrl).toMatch(/^http:\/\/metadata\.metaflow-[0-9a-f]{8}\.internal:8080\/$/);
   });
 
-  test('only the load balancer reaches port 8080; nothing opens the migration port 8082', () => {
+  test('nothing reaches port 8080 but the load balancer and the peers allowClientsFrom names; nothing opens the migration port 8082', () => {
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')) as any[];
     const logicalIdOf = (construct: { node: { defaultChild?: any } }) => stack.getLogicalId(construct.node.defaultChild);
-    const toService = ingress.filter((rule) => JSON.stringify(rule.Properties.GroupId).includes(logicalIdOf(service.securityGroup)));
+    expect(ingress.filter((rule) => JSON.stringify(rule.Properties.GroupId).includes(logicalIdOf(service.securityGroup)))).toHaveLength(0);
+    const { template: built, stack: scope, service: withNlb } = build({ internalLoadBalancer: true });
+    const toService = (Object.values(built.findResources('AWS::EC2::SecurityGroupIngress')) as any[])
+      .filter((rule) => JSON.stringify(rule.Properties.GroupId).includes(scope.getLogicalId(withNlb.securityGroup.node.defaultChild as any)));
     expect(toService).toHaveLength(1);
     expect(toService[0].Properties).toMatchObject({ FromPort: 8080, ToPort: 8080 });
-    expect(JSON.stringify(toService[0].Properties.SourceSecurityGroupId)).toContain(logicalIdOf(service.loadBalancerSecurityGroup));
+    const loadBalancerGroup = scope.getLogicalId(withNlb.loadBalancerSecurityGroup!.node.defaultChild as any);
+    expect(JSON.stringify(toService[0].Properties.SourceSecurityGroupId)).toContain(loadBalancerGroup);
     const everything = JSON.stringify(template.toJSON());
     expect(everything).not.toMatch(/"(FromPort|ToPort|ContainerPort|Port)":\s*8082/);
     expect(environmentOf(containerOf(template, 'metadata')).MF_MIGRATION_ENDPOINTS_ENABLED).toBe('0');
   });
 
-  test('the load balancer admits nobody until allowClientsFrom', () => {
-    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 80 }, 0);
+  test('allowClientsFrom admits a peer on port 8080 of the tasks, and on port 80 of the load balancer when there is one', () => {
     let clients: ec2.SecurityGroup | undefined;
-    const built = build({}, (metadata, scope) => {
+    const addClients = (metadata: MetaflowMetadataService, scope: Stack) => {
       clients = new ec2.SecurityGroup(scope, 'Clients', { vpc: metadata.cluster.vpc });
       metadata.allowClientsFrom(clients);
+    };
+    const clientRule = (built: Built, port: number, target: { node: { defaultChild?: any } }) => built.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: port,
+      ToPort: port,
+      GroupId: { 'Fn::GetAtt': [built.stack.getLogicalId(target.node.defaultChild), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [built.stack.getLogicalId(clients!.node.defaultChild as any), 'GroupId'] },
     });
-    built.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 80, ToPort: 80, SourceSecurityGroupId: { 'Fn::GetAtt': [built.stack.getLogicalId(clients!.node.defaultChild as any), 'GroupId'] },
-    });
+    const plain = build({}, addClients);
+    clientRule(plain, 8080, plain.service.securityGroup);
+    plain.template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 80 }, 0);
+    const withNlb = build({ internalLoadBalancer: true }, addClients);
+    clientRule(withNlb, 8080, withNlb.service.securityGroup);
+    clientRule(withNlb, 80, withNlb.service.loadBalancerSecurityGroup!);
   });
 
   test('the database admits the service security group', () => {

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { MetaflowMetadataService, MetaflowPlatform } from '../../src';
 
 const serviceUrl = 'https://abc123.execute-api.us-east-1.amazonaws.com/api/';
-const internalUrl = 'http://internal-metadata-123.us-east-1.elb.amazonaws.com/';
+const internalUrl = 'http://metadata.metaflow-1a2b3c4d.internal:8080/';
 
 function newStack(): Stack {
   return new Stack(new App(), 'Team', { env: { account: '111122223333', region: 'us-east-1' } });
@@ -15,8 +15,8 @@ describe('a platform on an imported metadata service', () => {
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], publicSubnetIds: ['subnet-1', 'subnet-2'], isolatedSubnetIds: ['subnet-3', 'subnet-4'],
   });
-  const loadBalancerSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'NlbSg', 'sg-0123456789abcdef0');
-  const metadataService = MetaflowMetadataService.fromAttributes(stack, 'Shared', { serviceUrl, internalUrl, authKeySecret: key, loadBalancerSecurityGroup });
+  const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'ServiceSg', 'sg-0123456789abcdef0');
+  const metadataService = MetaflowMetadataService.fromAttributes(stack, 'Shared', { serviceUrl, internalUrl, authKeySecret: key, securityGroup });
   const platform = new MetaflowPlatform(stack, 'Metaflow', { network: { vpc }, metadataService });
   const template = Template.fromStack(stack);
 
@@ -35,11 +35,11 @@ describe('a platform on an imported metadata service', () => {
     expect(platform.config.secretKeys).toEqual(['METAFLOW_SERVICE_AUTH_KEY']);
   });
 
-  test('lets its Batch compute through the shared load balancer\'s security group', () => {
+  test('lets its Batch compute through the shared service\'s security group, on port 8080 unless told otherwise', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: 'sg-0123456789abcdef0',
-      FromPort: 80,
-      ToPort: 80,
+      FromPort: 8080,
+      ToPort: 8080,
       SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(platform.batch.securityGroup.node.defaultChild as any), 'GroupId'] },
     });
   });
@@ -63,7 +63,22 @@ describe('MetaflowMetadataService.fromAttributes', () => {
     expect(() => MetaflowMetadataService.fromAttributes(newStack(), 'Shared', attrs)).toThrow(message);
   });
 
-  test('without the load balancer\'s security group, allowClientsFrom changes nothing', () => {
+  test('clientPort names the port allowClientsFrom opens', () => {
+    const stack = newStack();
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(stack, 'LoadBalancerSg', 'sg-0123456789abcdef0');
+    const imported = MetaflowMetadataService.fromAttributes(stack, 'Shared', {
+      serviceUrl: 'http://internal-metadata-123.us-east-1.elb.amazonaws.com/',
+      internalUrl: 'http://internal-metadata-123.us-east-1.elb.amazonaws.com/',
+      securityGroup,
+      clientPort: 80,
+    });
+    imported.allowClientsFrom(ec2.Peer.ipv4('10.0.0.0/8'));
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0', FromPort: 80, ToPort: 80, CidrIp: '10.0.0.0/8' });
+    expect(() => MetaflowMetadataService.fromAttributes(newStack(), 'Shared', { serviceUrl: internalUrl, internalUrl, clientPort: 0 }))
+      .toThrow(/clientPort: must be a port number from 1 to 65535, got 0/);
+  });
+
+  test('without the service\'s security group, allowClientsFrom changes nothing', () => {
     const stack = newStack();
     const imported = MetaflowMetadataService.fromAttributes(stack, 'Shared', { serviceUrl: internalUrl, internalUrl });
     imported.allowClientsFrom(ec2.Peer.ipv4('10.0.0.0/8'));

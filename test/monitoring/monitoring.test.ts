@@ -1,6 +1,6 @@
 import { App, aws_ec2 as ec2, aws_sns as sns, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MetadataDatabase, MetaflowMonitoringOptions, MetaflowPlatform, MetaflowPlatformProps, UiLogin } from '../../src';
+import { MetadataDatabase, MetaflowHttpApi, MetaflowMonitoringOptions, MetaflowPlatform, MetaflowPlatformProps, PublicApi, UiLogin } from '../../src';
 
 function build(monitoring: MetaflowMonitoringOptions, props: MetaflowPlatformProps = {}) {
   const stack = new Stack(new App(), 'Test');
@@ -17,9 +17,9 @@ describe('monitoring of the default platform', () => {
 
   test('alarms on the service, the burstable database and the API', () => {
     expect(alarmNames(template)).toEqual([
-      'MetadataServiceTasksBelowDesired', 'MetadataServiceUnhealthyTargets',
+      'MetadataServiceNotRunning',
       'DatabaseCpu', 'DatabaseCpuCredits', 'DatabaseFreeStorage', 'DatabaseConnections',
-      'ApiServerErrors', 'ApiLatency',
+      'ApiServerErrors', 'ApiLatency', 'ApiKeepAliveFailed',
     ]);
   });
 
@@ -30,8 +30,35 @@ describe('monitoring of the default platform', () => {
     }
   });
 
-  test('too few healthy metadata tasks, missing data included, is an alarm', () => {
+  test('no running metadata task (no CPU sample for 5 minutes, missing data included) is an alarm', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CPUUtilization',
+      Namespace: 'AWS/ECS',
+      Statistic: 'SampleCount',
+      Period: 60,
+      EvaluationPeriods: 5,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('a failed keep-alive is an alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Period: 86400,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: stack.resolve((platform.api as MetaflowHttpApi).keepAliveFunction.functionName) }],
+    });
+  });
+
+  test('behind the REST API and its load balancer: too few healthy targets, missing data included, is an alarm', () => {
+    const { template: rest } = build({ alarmEmails: ['oncall@example.com'] }, { api: PublicApi.restApi() });
+    expect(alarmNames(rest)).toEqual(expect.arrayContaining(['MetadataServiceTasksBelowDesired', 'MetadataServiceUnhealthyTargets', 'ApiServerErrors']));
+    expect(alarmNames(rest)).not.toContain('ApiKeepAliveFailed');
+    rest.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'HealthyHostCount',
       Namespace: 'AWS/NetworkELB',
       Statistic: 'Minimum',
@@ -46,7 +73,7 @@ describe('monitoring of the default platform', () => {
       Threshold: 5,
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: '100 * errors / requests' }),
-        Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '5XXError' }) }) }),
+        Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: '5xx', Namespace: 'AWS/ApiGateway' }) }) }),
         Match.objectLike({ Id: 'requests', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Count' }) }) }),
       ]),
     });
@@ -107,7 +134,9 @@ describe('monitoring options', () => {
     const { template } = build({ alarmEmails: ['a@example.com'], notifyJobFailures: false },
       { ui: { internetFacing: false, login: UiLogin.none() } });
     expect(alarmNames(template)).toEqual(expect.arrayContaining(['UiTasksBelowDesired', 'UiUnhealthyTargets']));
-    template.resourceCountIs('AWS::Events::Rule', 0);
+    // The API's keep-alive schedule is the only rule left.
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
   });
 
   test('the default platform has no alarm, dashboard or topic', () => {

@@ -28,12 +28,12 @@ describe('MetaflowNotebook in the default network (public subnets, no NAT)', () 
     });
   });
 
-  test('its security group admits nothing, and the metadata load balancer admits it', () => {
+  test('its security group admits nothing, and the metadata service admits it on port 8080', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Metaflow notebook: no inbound traffic', SecurityGroupIngress: Match.absent() });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 80,
+      FromPort: 8080,
       SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(notebook.securityGroup.node.defaultChild as any), 'GroupId'] },
-      GroupId: { 'Fn::GetAtt': [stack.getLogicalId(platform.metadata!.loadBalancerSecurityGroup.node.defaultChild as any), 'GroupId'] },
+      GroupId: { 'Fn::GetAtt': [stack.getLogicalId(platform.metadata!.securityGroup.node.defaultChild as any), 'GroupId'] },
     });
   });
 
@@ -81,10 +81,11 @@ describe('MetaflowNotebook in the default network (public subnets, no NAT)', () 
 });
 
 describe('MetaflowNotebook options', () => {
-  test('a private platform\'s notebook reaches the service at its internal URL, through private subnets without SageMaker internet access', () => {
+  test('a private platform\'s notebook reaches the service at its load balancer\'s URL, through private subnets without SageMaker internet access', () => {
     const { template, platform, stack } = build({ network: { natGateways: 1 }, api: PublicApi.disabled(), notebook: {} });
     template.hasResourceProperties('AWS::SageMaker::NotebookInstance', { DirectInternetAccess: 'Disabled' });
-    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata!.internalUrl));
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(platform.metadata!.serviceUrl));
+    expect(JSON.stringify(stack.resolve(platform.metadata!.serviceUrl))).toContain('MetaflowMetadataLoadBalancer');
   });
 
   test('type, volume, root access, Metaflow version and a KMS key', () => {

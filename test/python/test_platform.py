@@ -109,7 +109,7 @@ def test_several_queues_from_python():
             memory_limit_mib=1024,
             database=mf.MetadataDatabase.postgres_instance(multi_az=True),
         ),
-        api=mf.PublicApi.enabled(allowed_cidrs=["203.0.113.0/24"]),
+        api=mf.PublicApi.http_api(allowed_cidrs=["203.0.113.0/24"]),
     )
 
     template.resource_count_is("AWS::Batch::JobQueue", 3)
@@ -216,7 +216,7 @@ def test_hardening_options_from_python():
         metadata=mf.MetaflowMetadataServiceOptions(
             database_ssl=mf.DatabaseSsl.verify_full("/etc/ssl/rds/global-bundle.pem"),
         ),
-        api=mf.PublicApi.enabled(api_key_generation=2),
+        api=mf.PublicApi.http_api(api_key_generation=2),
     )
 
     template.has_resource_properties(
@@ -238,7 +238,7 @@ def test_hardening_options_from_python():
 def test_errors_of_several_parts_come_in_one_message_in_python():
     message = _error_of(
         network=mf.MetaflowNetworkOptions(nat_gateways=-1),
-        api=mf.PublicApi.enabled(api_key_required=False),
+        api=mf.PublicApi.http_api(api_key_required=False),
     )
     assert "Invalid MetaflowPlatform props (2 problem(s))" in message
     assert "network.nat_gateways: must be a whole number >= 0" in message
