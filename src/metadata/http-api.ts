@@ -111,7 +111,8 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
       allowAllOutbound: false,
     });
     this.vpcLinkSecurityGroup.connections.allowTo(props.serviceSecurityGroup, ec2.Port.tcp(METADATA_SERVICE_PORT), 'Metadata API VPC link');
-    this.vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
+    // Not 'VpcLink': the REST API's link of another resource type had that id, and CloudFormation cannot change a resource's type.
+    this.vpcLink = new apigwv2.VpcLink(this, 'ServiceVpcLink', {
       vpc: props.vpc,
       subnets: props.vpcLinkSubnets ?? props.serviceSubnets,
       securityGroups: [this.vpcLinkSecurityGroup],

@@ -195,6 +195,19 @@ describe('the public API as a platform choice', () => {
     expect(keySecretIdOf(PublicApi.httpApi({ apiKeyGeneration: 3 }))).toBe(keySecretIdOf(PublicApi.restApi({ apiKeyGeneration: 3 })));
   });
 
+  test('no logical id changes its resource type between the REST and the HTTP API (CloudFormation cannot update a type)', () => {
+    const typesOf = (api: PublicApi) => {
+      const stack = new Stack(new App(), 'Test');
+      new MetaflowPlatform(stack, 'Metaflow', { api });
+      return Object.fromEntries(Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>).map(([id, resource]) => [id, resource.Type]));
+    };
+    const rest = typesOf(PublicApi.restApi());
+    const http = typesOf(PublicApi.httpApi());
+    const shared = Object.keys(rest).filter((id) => id in http);
+    expect(shared.length).toBeGreaterThan(100);
+    expect(shared.filter((id) => rest[id] !== http[id])).toEqual([]);
+  });
+
   test('PublicApi.restApi() still has its API key, usage plan and load balancer; enabled() is the same', () => {
     for (const api of [PublicApi.restApi(), PublicApi.enabled()]) {
       const stack = new Stack(new App(), 'Test');
