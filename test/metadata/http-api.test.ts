@@ -204,7 +204,7 @@ describe('the public API as a platform choice', () => {
     const rest = typesOf(PublicApi.restApi());
     const http = typesOf(PublicApi.httpApi());
     const shared = Object.keys(rest).filter((id) => id in http);
-    expect(shared.length).toBeGreaterThan(100);
+    expect(shared.length).toBeGreaterThan(80);
     expect(shared.filter((id) => rest[id] !== http[id])).toEqual([]);
   });
 
