@@ -176,6 +176,11 @@ project.addTask('docs:options', {
   exec: 'ts-node --transpile-only scripts/options-reference.ts',
 });
 
+project.addTask('docs:costs', {
+  description: 'Rewrite the idle cost table in README.md from the examples\' synthesized templates (a unit test fails when it is out of date)',
+  exec: 'ts-node --transpile-only scripts/idle-cost.ts',
+});
+
 // The flow the integ tests run on Batch, run here with local metadata and datastore, then read back.
 const flowTest = project.addTask('test:flow', {
   description: 'Run the integration tests\' Metaflow flow locally (pip install metaflow) and read the run back',

@@ -69,7 +69,7 @@ export interface MetaflowPlatformProps {
    * private endpoint), or none: `PublicApi.disabled()` keeps the platform private, and clients use
    * the internal load balancer's URL.
    *
-   * @default - an HTTP API with an API key (PublicApi.httpApi in TypeScript, PublicApi.http_api in Python)
+   * @default - an HTTP API with an API key, without a load balancer
    */
   readonly api?: PublicApi;
 

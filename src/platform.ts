@@ -331,7 +331,7 @@ export class MetaflowPlatform extends Construct {
       return new MetaflowHttpApi(this, 'Api', {
         ...common,
         vpc: this.network.vpc,
-        cloudMapService: metadata.cloudMapService,
+        cloudMapService: metadata.registerInCloudMap(),
         serviceSecurityGroup: metadata.securityGroup,
         serviceSubnets: this.network.computeSubnets,
       });

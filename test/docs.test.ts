@@ -1,5 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { App, aws_kms as kms, Stack } from 'aws-cdk-lib';
+import { idleCostOf, renderIdleCosts, withIdleCosts } from '../scripts/idle-cost';
 import { loadAssembly, renderOptionsReference, withReference } from '../scripts/options-reference';
 
 const read = (file: string) => readFileSync(join(__dirname, '..', file), 'utf8');
@@ -45,6 +47,16 @@ describe('README reference', () => {
 
   test('the option reference matches the API (run `npx projen docs:options` after changing props)', () => {
     expect(withReference(readme, renderOptionsReference(loadAssembly()))).toEqual(readme);
+  });
+
+  test('the idle cost table matches the examples\' templates (run `npx projen docs:costs` after changing what they deploy)', () => {
+    expect(withIdleCosts(readme, renderIdleCosts())).toEqual(readme);
+  });
+
+  test('the idle cost measurement refuses a resource it has no price for, rather than counting it free', () => {
+    const stack = new Stack(new App(), 'Test');
+    new kms.Key(stack, 'Key');
+    expect(() => idleCostOf(stack)).toThrow(/no idle price for AWS::KMS::Key/);
   });
 
   test('lists every METAFLOW_* key the platform can output, at least 15', () => {

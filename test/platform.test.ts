@@ -76,7 +76,7 @@ describe('MetaflowPlatform with no props', () => {
       'Fn::Join': ['', ['https://', { Ref: stack.getLogicalId((platform.api as MetaflowHttpApi).httpApi.node.defaultChild as any) },
         '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/api/']],
     });
-    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toBe(`http://metadata.${platform.metadata!.namespace.namespaceName}:8080/`);
+    expect(value('METAFLOW_SERVICE_INTERNAL_URL')).toBe(`http://metadata.${platform.metadata!.cloudMapNamespace!.namespaceName}:8080/`);
     expect(value('METAFLOW_ECS_S3_ACCESS_IAM_ROLE')).toEqual(stack.resolve(platform.batch.jobRole.roleArn));
     expect(value('METAFLOW_BATCH_JOB_QUEUE')).toEqual(stack.resolve(platform.batch.defaultJobQueue.jobQueueName));
     expect(value('METAFLOW_SFN_DYNAMO_DB_TABLE')).toEqual(stack.resolve(platform.stepFunctions!.table.tableName));
@@ -129,9 +129,11 @@ describe('MetaflowPlatform options', () => {
     template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
     expect(platform.api).toBeUndefined();
-    // Clients outside the VPC cannot resolve the Cloud Map name: the private platform's service URL is its internal load balancer's.
-    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(stack.resolve(`http://${platform.metadata!.loadBalancer!.loadBalancerDnsName}/`));
-    expect(platform.config.valueOf('METAFLOW_SERVICE_INTERNAL_URL')).toBe(platform.metadata!.internalUrl);
+    // Clients outside the VPC cannot resolve a Cloud Map name: the private platform keeps its internal load balancer, as before.
+    const loadBalancerUrl = stack.resolve(`http://${platform.metadata!.loadBalancer!.loadBalancerDnsName}/`);
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_URL'))).toEqual(loadBalancerUrl);
+    expect(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_INTERNAL_URL'))).toEqual(loadBalancerUrl);
+    template.resourceCountIs('AWS::ServiceDiscovery::PrivateDnsNamespace', 0);
     expect(platform.config.secretKeys).toEqual([]);
     expect(Object.keys(template.findResources('AWS::SecretsManager::Secret')).sort()).toEqual([
       'MetaflowConfigStoredConfig3347C682', 'MetaflowMetadataDatabaseCredentials4B4F7735',

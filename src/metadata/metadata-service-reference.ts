@@ -64,16 +64,17 @@ export interface MetaflowMetadataServiceAttributes {
 
   /**
    * Security group to which `allowClientsFrom` adds rules for `clientPort`: a shared platform's
-   * `metadata.securityGroup` (its tasks, which `internalUrl` reaches directly).
+   * `metadata.clientSecurityGroup` (its tasks' group, or its load balancer's).
    *
    * @default - admitting clients (allowClientsFrom in TypeScript, allow_clients_from in Python) changes nothing; admit them on the service's side yourself
    */
   readonly securityGroup?: ec2.ISecurityGroup;
 
   /**
-   * The port `allowClientsFrom` opens in `securityGroup`: the port of `internalUrl`.
+   * The port `allowClientsFrom` opens in `securityGroup`: the port of `internalUrl` (a shared
+   * platform's `metadata.clientPort`).
    *
-   * @default 8080 (the platform's metadata service tasks)
+   * @default 8080 (the platform's metadata service tasks, without a load balancer)
    */
   readonly clientPort?: number;
 }

@@ -15,7 +15,7 @@ import { IMetaflowMetadataService, MetaflowMetadataServiceAttributes } from './m
 import { MetaflowRelease } from './metaflow-release';
 import { MetaflowReleaseSnapshot } from './release-snapshot';
 import { MetaflowSchemaMigration } from './schema-migration';
-import { internalUrlOf, registerInCloudMap } from './service-discovery';
+import { internalUrlOf, registerInCloudMap, ServiceDiscovery } from './service-discovery';
 import { MetaflowDatastore } from '../datastore/datastore';
 import { selectsPublicSubnets } from '../network/subnet-placement';
 import { acknowledgeRule, skipCheckovChecks } from '../private/nag';
@@ -117,18 +117,18 @@ export interface MetaflowMetadataServiceOptions {
   readonly database?: MetadataDatabase;
 
   /**
-   * Name of the private DNS namespace (AWS Cloud Map) the service's tasks register in:
-   * `METAFLOW_SERVICE_INTERNAL_URL` is `http://metadata.<internalDomainName>:8080/`. It resolves only
-   * inside the VPC (and in VPCs associated with its hosted zone). Two platforms in one VPC need different names.
+   * Name of the private DNS namespace (AWS Cloud Map) the service's tasks register in: without an
+   * internal load balancer, `METAFLOW_SERVICE_INTERNAL_URL` is `http://metadata.<internalDomainName>:8080/`.
+   * It resolves only inside the VPC (and in VPCs associated with its hosted zone). Two platforms in one VPC need different names.
    *
    * @default - 'metaflow-' and 8 hex digits unique to the construct, then '.internal'
    */
   readonly internalDomainName?: string;
 
   /**
-   * Put an internal Network Load Balancer (about $16.40 a month) in front of the service, for clients
-   * that cannot resolve the Cloud Map name: users reaching a private platform over a VPN, Direct
-   * Connect or a peered VPC, and the REST API's VPC link. Its `http://<dns>/` is then the service URL.
+   * Put an internal Network Load Balancer (about $16.43 a month) in front of the service instead of a
+   * Cloud Map name, for clients that cannot resolve one: users reaching a private platform over a VPN,
+   * Direct Connect or a peered VPC, and the REST API's VPC link. Its `http://<dns>/` is then the internal URL.
    *
    * @default - false on its own; in a platform, true when it is private or its API is a REST API
    */
@@ -165,8 +165,8 @@ export interface MetaflowMetadataServiceProps extends MetaflowMetadataServiceOpt
 /**
  * The Metaflow metadata service: PostgreSQL, a Fargate service running the metadata image on port
  * 8080 whose tasks register in a private DNS namespace (`http://metadata.<namespace>:8080/` inside the
- * VPC), optionally an internal Network Load Balancer (`http://<dns>/`, port 80) for clients outside it,
- * and a deploy-time schema migration. The migration endpoints (port 8082) are never started or exposed.
+ * VPC), or sit behind an internal Network Load Balancer (`http://<dns>/`, port 80) for clients outside
+ * it, and a deploy-time schema migration. The migration endpoints (port 8082) are never started or exposed.
  */
 export class MetaflowMetadataService extends Construct implements IMetaflowMetadataService {
   /**
@@ -186,12 +186,8 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
   public readonly container: ecs.ContainerDefinition;
   /** The Fargate service. */
   public readonly service: ecs.FargateService;
-  /** Security group of the service and migration tasks: port 8080 from the peers `allowClientsFrom` names, the public API's VPC link and the load balancer. */
+  /** Security group of the service and migration tasks: port 8080 from the load balancer, or from the peers `allowClientsFrom` names and the HTTP API's VPC link. */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** The private DNS namespace the tasks register in. */
-  public readonly namespace: servicediscovery.PrivateDnsNamespace;
-  /** The Cloud Map service of the tasks (an A and an SRV record each), which the HTTP API integrates with. */
-  public readonly cloudMapService: servicediscovery.Service;
   /** The internal Network Load Balancer, with `internalLoadBalancer`. */
   public readonly loadBalancer?: elbv2.NetworkLoadBalancer;
   /** Security group of the load balancer: port 80 from the peers `allowClientsFrom` names. */
@@ -208,15 +204,22 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
   public readonly migration: MetaflowSchemaMigration;
   /** The snapshot taken before each schema migration a release change brings, unless the database may not be snapshotted. */
   public readonly releaseSnapshot?: MetaflowReleaseSnapshot;
-  /** `http://metadata.<namespace>:8080/`, the value of `METAFLOW_SERVICE_INTERNAL_URL`: resolves inside the VPC only. */
-  public readonly internalUrl: string;
   /**
-   * The URL clients use without a public API: the load balancer's `http://<dns>/` with
-   * `internalLoadBalancer`, else `internalUrl` (see `MetaflowHttpApi` and `MetaflowApi`).
+   * The value of `METAFLOW_SERVICE_INTERNAL_URL`: `http://metadata.<namespace>:8080/` (the Cloud Map
+   * name, which resolves inside the VPC only), or the load balancer's `http://<dns>/` with `internalLoadBalancer`.
    */
+  public readonly internalUrl: string;
+  /** The URL clients use without a public API: on its own the service has no public front door, so this is `internalUrl` (see `MetaflowHttpApi`). */
   public readonly serviceUrl: string;
+  /** The security group `allowClientsFrom` adds rules to: the load balancer's, or the tasks' without one (for `fromAttributes` in other apps). */
+  public readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** The port of `internalUrl`: 80 on the load balancer, or 8080 on the tasks. */
+  public readonly clientPort: number;
   /** The task count auto scaling, when `maxCount` is set. */
   public readonly scaling?: ecs.ScalableTaskCount;
+
+  private readonly internalDomainName?: string;
+  private discovery?: ServiceDiscovery;
 
   constructor(scope: Construct, id: string, props: MetaflowMetadataServiceProps) {
     super(scope, id);
@@ -232,7 +235,10 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     });
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Metaflow metadata service: port 8080 from its clients, its API and its load balancer',
+      // The description of a platform with a load balancer stays as it was: a new description would replace the group.
+      description: props.internalLoadBalancer
+        ? 'Metaflow metadata service: port 8080 from its load balancer only'
+        : 'Metaflow metadata service: port 8080 from its clients and its API',
       allowAllOutbound: true,
     });
     this.database.allowFrom(this.securityGroup);
@@ -262,13 +268,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       this.scaling = this.service.autoScaleTaskCount({ minCapacity: props.desiredCount ?? 1, maxCapacity: props.maxCount });
       this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
     }
-    const discovery = registerInCloudMap(this, {
-      vpc: props.vpc, service: this.service, container: this.container, domainName: props.internalDomainName,
-    });
-    this.namespace = discovery.namespace;
-    this.cloudMapService = discovery.cloudMapService;
-    this.internalUrl = internalUrlOf(this.namespace);
-
+    this.internalDomainName = props.internalDomainName;
     if (props.internalLoadBalancer) {
       const internal = addInternalLoadBalancer(this, {
         vpc: props.vpc, subnets: props.serviceSubnets, service: this.service, serviceSecurityGroup: this.securityGroup,
@@ -277,8 +277,39 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       this.loadBalancerSecurityGroup = internal.securityGroup;
       this.listener = internal.listener;
       this.targetGroup = internal.targetGroup;
+      this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;
+    } else {
+      this.registerInCloudMap();
+      this.internalUrl = internalUrlOf(this.discovery!.namespace);
     }
-    this.serviceUrl = this.loadBalancer ? `http://${this.loadBalancer.loadBalancerDnsName}/` : this.internalUrl;
+    this.serviceUrl = this.internalUrl;
+    this.clientSecurityGroup = this.loadBalancerSecurityGroup ?? this.securityGroup;
+    this.clientPort = this.loadBalancer ? METADATA_LISTENER_PORT : METADATA_SERVICE_PORT;
+  }
+
+  /**
+   * Registers the service's tasks in a private DNS namespace (AWS Cloud Map), each with an A and an
+   * SRV record, and returns the Cloud Map service; calling it again returns the same one. Without
+   * an internal load balancer the service registers itself (its internal URL is the Cloud Map name);
+   * with one, the HTTP API calls this for its VPC link.
+   */
+  public registerInCloudMap(): servicediscovery.Service {
+    if (!this.discovery) {
+      this.discovery = registerInCloudMap(this, {
+        vpc: this.cluster.vpc, service: this.service, container: this.container, domainName: this.internalDomainName,
+      });
+    }
+    return this.discovery.cloudMapService;
+  }
+
+  /** The private DNS namespace the tasks register in, if they do (see `registerInCloudMap`). */
+  public get cloudMapNamespace(): servicediscovery.PrivateDnsNamespace | undefined {
+    return this.discovery?.namespace;
+  }
+
+  /** The Cloud Map service of the tasks (an A and an SRV record each), if they register (see `registerInCloudMap`). */
+  public get cloudMapService(): servicediscovery.Service | undefined {
+    return this.discovery?.cloudMapService;
   }
 
   private createCluster(props: MetaflowMetadataServiceProps): ecs.Cluster {
@@ -375,12 +406,9 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     return snapshot;
   }
 
-  /** Lets `peer` (for example Batch compute) call the service through `internalUrl`, and through the load balancer if there is one. */
+  /** Lets `peer` (for example Batch compute) call the service through `internalUrl`. */
   public allowClientsFrom(peer: ec2.IConnectable): void {
-    admitMetadataClients(peer, this.securityGroup, METADATA_SERVICE_PORT);
-    if (this.loadBalancerSecurityGroup) {
-      admitMetadataClients(peer, this.loadBalancerSecurityGroup, METADATA_LISTENER_PORT);
-    }
+    admitMetadataClients(peer, this.clientSecurityGroup, this.clientPort);
   }
 
   /**

@@ -199,7 +199,8 @@ describe('the public API as a platform choice', () => {
     const typesOf = (api: PublicApi) => {
       const stack = new Stack(new App(), 'Test');
       new MetaflowPlatform(stack, 'Metaflow', { api });
-      return Object.fromEntries(Object.entries(Template.fromStack(stack).toJSON().Resources as Record<string, any>).map(([id, resource]) => [id, resource.Type]));
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
+      return Object.fromEntries(Object.entries(resources).map(([id, resource]) => [id, resource.Type]));
     };
     const rest = typesOf(PublicApi.restApi());
     const http = typesOf(PublicApi.httpApi());

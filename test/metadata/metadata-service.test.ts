@@ -120,7 +120,7 @@ describe('MetaflowMetadataService', () => {
 
   test('tasks register in a private DNS namespace with an A and an SRV record each; the internal URL is the A name on port 8080', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
-    const namespaceName = service.namespace.namespaceName;
+    const namespaceName = service.cloudMapNamespace!.namespaceName;
     expect(namespaceName).toMatch(/^metaflow-[0-9a-f]{8}\.internal$/);
     template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', {
       Name: namespaceName, Vpc: { Ref: stack.getLogicalId(service.cluster.vpc.node.defaultChild as any) },
@@ -131,7 +131,7 @@ describe('MetaflowMetadataService', () => {
       HealthCheckCustomConfig: { FailureThreshold: 1 },
     });
     template.hasResourceProperties('AWS::ECS::Service', {
-      ServiceRegistries: [{ ContainerName: 'metadata', ContainerPort: 8080, RegistryArn: { 'Fn::GetAtt': [stack.getLogicalId(service.cloudMapService.node.defaultChild as any), 'Arn'] } }],
+      ServiceRegistries: [{ ContainerName: 'metadata', ContainerPort: 8080, RegistryArn: { 'Fn::GetAtt': [stack.getLogicalId(service.cloudMapService!.node.defaultChild as any), 'Arn'] } }],
     });
     expect(service.internalUrl).toBe(`http://metadata.${namespaceName}:8080/`);
     expect(service.serviceUrl).toBe(service.internalUrl);
@@ -146,11 +146,11 @@ describe('MetaflowMetadataService', () => {
     const props = { vpc, serviceSubnets: { subnetType: ec2.SubnetType.PUBLIC }, databaseSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } };
     const first = new MetaflowMetadataService(both, 'First', props);
     const second = new MetaflowMetadataService(both, 'Second', props);
-    expect(first.namespace.namespaceName).not.toBe(second.namespace.namespaceName);
+    expect(first.cloudMapNamespace!.namespaceName).not.toBe(second.cloudMapNamespace!.namespaceName);
     expect(() => build({ internalDomainName: 'Not A Name' })).toThrow(/internalDomainName: 'Not A Name' is not a DNS name/);
   });
 
-  test('internalLoadBalancer: an NLB whose listener 80 forwards to 8080 (health check /ping) gives the service URL; the internal URL stays the Cloud Map name', () => {
+  test('internalLoadBalancer: an NLB whose listener 80 forwards to 8080 (health check /ping) is the internal URL, and nothing registers in Cloud Map', () => {
     const { template: built, stack: scope, service: withNlb } = build({ internalLoadBalancer: true });
     built.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal',
@@ -168,10 +168,23 @@ describe('MetaflowMetadataService', () => {
       TargetGroupAttributes: Match.arrayWith([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]),
     });
     built.hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 60 });
-    expect(scope.resolve(withNlb.serviceUrl)).toEqual({
+    expect(scope.resolve(withNlb.internalUrl)).toEqual({
       'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [scope.getLogicalId(withNlb.loadBalancer!.node.defaultChild as any), 'DNSName'] }, '/']],
     });
-    expect(withNlb.internalUrl).toMatch(/^http:\/\/metadata\.metaflow-[0-9a-f]{8}\.internal:8080\/$/);
+    expect(withNlb.serviceUrl).toBe(withNlb.internalUrl);
+    built.resourceCountIs('AWS::ServiceDiscovery::PrivateDnsNamespace', 0);
+    expect(withNlb.cloudMapService).toBeUndefined();
+    // The group keeps the description it had when every service had a load balancer, so it is not replaced.
+    built.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Metaflow metadata service: port 8080 from its load balancer only' });
+  });
+
+  test('registerInCloudMap adds Cloud Map to a service behind a load balancer (for the HTTP API) once, keeping the load balancer as internal URL', () => {
+    const { template: built, service: withNlb } = build({ internalLoadBalancer: true }, (metadata) => {
+      expect(metadata.registerInCloudMap()).toBe(metadata.registerInCloudMap());
+    });
+    built.resourceCountIs('AWS::ServiceDiscovery::Service', 1);
+    built.hasResourceProperties('AWS::ECS::Service', { ServiceRegistries: [Match.objectLike({ ContainerPort: 8080 })], HealthCheckGracePeriodSeconds: 60 });
+    expect(withNlb.internalUrl).not.toContain('.internal:8080');
   });
 
   test('nothing reaches port 8080 but the load balancer and the peers allowClientsFrom names; nothing opens the migration port 8082', () => {
@@ -190,7 +203,7 @@ describe('MetaflowMetadataService', () => {
     expect(environmentOf(containerOf(template, 'metadata')).MF_MIGRATION_ENDPOINTS_ENABLED).toBe('0');
   });
 
-  test('allowClientsFrom admits a peer on port 8080 of the tasks, and on port 80 of the load balancer when there is one', () => {
+  test('allowClientsFrom admits a peer on port 8080 of the tasks, or on port 80 of the load balancer when there is one', () => {
     let clients: ec2.SecurityGroup | undefined;
     const addClients = (metadata: MetaflowMetadataService, scope: Stack) => {
       clients = new ec2.SecurityGroup(scope, 'Clients', { vpc: metadata.cluster.vpc });
@@ -205,9 +218,15 @@ describe('MetaflowMetadataService', () => {
     const plain = build({}, addClients);
     clientRule(plain, 8080, plain.service.securityGroup);
     plain.template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 80 }, 0);
+    expect(plain.service.clientSecurityGroup).toBe(plain.service.securityGroup);
+    expect(plain.service.clientPort).toBe(8080);
     const withNlb = build({ internalLoadBalancer: true }, addClients);
-    clientRule(withNlb, 8080, withNlb.service.securityGroup);
     clientRule(withNlb, 80, withNlb.service.loadBalancerSecurityGroup!);
+    withNlb.template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 8080, SourceSecurityGroupId: { 'Fn::GetAtt': [withNlb.stack.getLogicalId(clients!.node.defaultChild as any), 'GroupId'] },
+    }, 0);
+    expect(withNlb.service.clientSecurityGroup).toBe(withNlb.service.loadBalancerSecurityGroup);
+    expect(withNlb.service.clientPort).toBe(80);
   });
 
   test('the database admits the service security group', () => {

@@ -37,18 +37,18 @@ def test_default_platform_from_python():
         assert any(d.startswith(key + ": ") for d in descriptions), key
 
     template.resource_count_is("AWS::RDS::DBInstance", 1)
-    template.has_resource_properties(
-        "AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal", "Type": "network"}
-    )
-    template.all_resources_properties("AWS::ApiGateway::Method", {"ApiKeyRequired": True})
+    # No load balancer: Cloud Map inside the VPC, an HTTP API with a key authorizer in front.
+    template.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 0)
+    template.has_resource_properties("AWS::ApiGatewayV2::Route", {"RouteKey": "$default", "AuthorizationType": "CUSTOM"})
     for key in ("METAFLOW_SERVICE_URL", "METAFLOW_SERVICE_INTERNAL_URL"):
         assert any(d.startswith(key + ": ") for d in descriptions), key
 
     # Parts and resources are reachable as snake_case attributes.
     assert platform.metadata.database.instance is not None
     assert platform.metadata.service is not None
-    assert platform.metadata.internal_url.startswith("http://")
-    assert platform.api.rest_api is not None
+    assert platform.metadata.internal_url == f"http://metadata.{platform.metadata.cloud_map_namespace.namespace_name}:8080/"
+    assert platform.api.http_api is not None
+    assert platform.api.keep_alive_function is not None
     assert platform.api.api_key_secret is not None
     assert platform.config.secret_keys == ["METAFLOW_SERVICE_AUTH_KEY"]
     assert platform.batch.job_queue_names == ["cpu"]
@@ -109,7 +109,7 @@ def test_several_queues_from_python():
             memory_limit_mib=1024,
             database=mf.MetadataDatabase.postgres_instance(multi_az=True),
         ),
-        api=mf.PublicApi.http_api(allowed_cidrs=["203.0.113.0/24"]),
+        api=mf.PublicApi.rest_api(allowed_cidrs=["203.0.113.0/24"], cloud_watch_role=False),
     )
 
     template.resource_count_is("AWS::Batch::JobQueue", 3)
@@ -123,6 +123,10 @@ def test_several_queues_from_python():
     template.has_resource_properties(
         "AWS::ApiGateway::RestApi", {"Policy": assertions.Match.object_like({"Statement": assertions.Match.any_value()})}
     )
+    # The REST API keeps its internal load balancer, which is also the internal URL.
+    template.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal", "Type": "network"})
+    assert platform.metadata.cloud_map_service is None
+    assert platform.metadata.client_port == 80
 
 
 def test_distributed_training_queues_from_python():
