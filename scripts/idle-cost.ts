@@ -6,10 +6,9 @@
  *   ts-node scripts/idle-cost.ts          rewrite the block in README.md
  *   ts-node scripts/idle-cost.ts --check  exit 1 if README.md is out of date
  */
-import { readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { rewriteReadmeBlock, withBlock } from './readme-block';
 import { AuroraPlatformStack } from '../examples/aurora/stack';
 import { BringYourOwnStack } from '../examples/bring-your-own/stack';
 import { MetaflowDataStack, MetaflowServicesStack } from '../examples/data-stack/stack';
@@ -20,7 +19,6 @@ import { PrivatePlatformStack } from '../examples/private/stack';
 import { SharedMetadataStack, TeamPlatformStack } from '../examples/team/stack';
 import { WithUiStack } from '../examples/with-ui/stack';
 
-const ROOT = join(__dirname, '..');
 export const START = '<!-- idle-cost:start -->';
 export const END = '<!-- idle-cost:end -->';
 const HOURS = 730;
@@ -220,24 +218,9 @@ export function renderIdleCosts(): string {
 
 /** README.md with the block replaced by `table`. */
 export function withIdleCosts(readme: string, table: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) {
-    throw new Error(`README.md needs the markers ${START} and ${END}`);
-  }
-  return `${readme.slice(0, start + START.length)}\n\n${table}\n\n${readme.slice(end)}`;
+  return withBlock(readme, START, END, table);
 }
 
 if (require.main === module) {
-  const readmePath = join(ROOT, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
-  const updated = withIdleCosts(readme, renderIdleCosts());
-  if (process.argv.includes('--check')) {
-    if (updated !== readme) {
-      console.error('README.md idle cost table is out of date: run `npx projen docs:costs`');
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(readmePath, updated);
-  }
+  rewriteReadmeBlock(START, END, renderIdleCosts(), 'docs:costs');
 }

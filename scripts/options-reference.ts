@@ -5,8 +5,9 @@
  *   ts-node scripts/options-reference.ts          rewrite the block in README.md
  *   ts-node scripts/options-reference.ts --check  exit 1 if README.md is out of date
  */
-import { readFileSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { rewriteReadmeBlock, withBlock } from './readme-block';
 
 const ROOT = join(__dirname, '..');
 export const START = '<!-- options-reference:start -->';
@@ -106,12 +107,7 @@ export function renderOptionsReference(assembly: Assembly): string {
 
 /** README.md with the block replaced by `reference`. */
 export function withReference(readme: string, reference: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) {
-    throw new Error(`README.md needs the markers ${START} and ${END}`);
-  }
-  return `${readme.slice(0, start + START.length)}\n\n${reference}\n\n${readme.slice(end)}`;
+  return withBlock(readme, START, END, reference);
 }
 
 export function loadAssembly(): Assembly {
@@ -119,15 +115,5 @@ export function loadAssembly(): Assembly {
 }
 
 if (require.main === module) {
-  const readmePath = join(ROOT, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
-  const updated = withReference(readme, renderOptionsReference(loadAssembly()));
-  if (process.argv.includes('--check')) {
-    if (updated !== readme) {
-      console.error('README.md option reference is out of date: run `npx projen docs:options`');
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(readmePath, updated);
-  }
+  rewriteReadmeBlock(START, END, renderOptionsReference(loadAssembly()), 'docs:options');
 }
