@@ -269,19 +269,14 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
     }
     this.internalDomainName = props.internalDomainName;
-    if (props.internalLoadBalancer) {
-      const internal = addInternalLoadBalancer(this, {
-        vpc: props.vpc, subnets: props.serviceSubnets, service: this.service, serviceSecurityGroup: this.securityGroup,
-      });
-      this.loadBalancer = internal.loadBalancer;
-      this.loadBalancerSecurityGroup = internal.securityGroup;
-      this.listener = internal.listener;
-      this.targetGroup = internal.targetGroup;
-      this.internalUrl = `http://${this.loadBalancer.loadBalancerDnsName}/`;
-    } else {
-      this.registerInCloudMap();
-      this.internalUrl = internalUrlOf(this.discovery!.namespace);
-    }
+    const internal = props.internalLoadBalancer ? addInternalLoadBalancer(this, {
+      vpc: props.vpc, subnets: props.serviceSubnets, service: this.service, serviceSecurityGroup: this.securityGroup,
+    }) : undefined;
+    this.loadBalancer = internal?.loadBalancer;
+    this.loadBalancerSecurityGroup = internal?.securityGroup;
+    this.listener = internal?.listener;
+    this.targetGroup = internal?.targetGroup;
+    this.internalUrl = this.loadBalancer ? `http://${this.loadBalancer.loadBalancerDnsName}/` : internalUrlOf(this.registerAndGetNamespace());
     this.serviceUrl = this.internalUrl;
     this.clientSecurityGroup = this.loadBalancerSecurityGroup ?? this.securityGroup;
     this.clientPort = this.loadBalancer ? METADATA_LISTENER_PORT : METADATA_SERVICE_PORT;
@@ -300,6 +295,11 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
       });
     }
     return this.discovery.cloudMapService;
+  }
+
+  private registerAndGetNamespace(): servicediscovery.PrivateDnsNamespace {
+    this.registerInCloudMap();
+    return this.discovery!.namespace;
   }
 
   /** The private DNS namespace the tasks register in, if they do (see `registerInCloudMap`). */

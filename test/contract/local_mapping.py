@@ -20,7 +20,7 @@ MAPPINGS = [
     ("UI port MF_UI_METADATA_PORT=8083, target group health path", "a free port (same variable); the path unchanged"),
     ("the bundled UI (downloaded into the image at build time)", "a stand-in index.html and static/ in the source's ui folder"),
     ("S3 and Secrets Manager", "moto's server on 127.0.0.1 (AWS_ENDPOINT_URL, METAFLOW_S3_ENDPOINT_URL)"),
-    ("METAFLOW_SERVICE_URL and METAFLOW_SERVICE_INTERNAL_URL (API Gateway stage, load balancer)",
+    ("METAFLOW_SERVICE_URL and METAFLOW_SERVICE_INTERNAL_URL (API Gateway stage, Cloud Map name or load balancer)",
      "http://127.0.0.1:<metadata port>/, after checking the template's value is an http(s) URL ending in /"),
     ("the API key ({{resolve:secretsmanager:...}} in the stored configuration)", "a fixed local key (the service ignores x-api-key)"),
     ("AWS::Region, AWS::AccountId, other resources' ARNs and names", f"{REGION}, {ACCOUNT}, ARNs and names built from logical ids"),
