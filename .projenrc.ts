@@ -103,7 +103,7 @@ project.gitignore.addPatterns('!/api/.baseline/.jsii');
 // ts-jest only transpiles; type-check tests and examples explicitly.
 project.testTask.prependExec('tsc --noEmit -p tsconfig.dev.json', { name: 'type-check tests and examples' });
 
-const examples = ['default', 'bring-your-own', 'full', 'with-ui', 'team', 'private', 'parts', 'data-stack', 'aurora'];
+const examples = ['default', 'bring-your-own', 'full', 'with-ui', 'team', 'private', 'parts', 'data-stack', 'aurora', 'rest-api'];
 const venv = '.venv';
 const python = `${venv}/bin/python`;
 

@@ -16,6 +16,7 @@ import { DefaultPlatformStack } from '../examples/default/stack';
 import { FullPlatformStack } from '../examples/full/stack';
 import { PartsStack } from '../examples/parts/stack';
 import { PrivatePlatformStack } from '../examples/private/stack';
+import { RestApiPlatformStack } from '../examples/rest-api/stack';
 import { SharedMetadataStack, TeamPlatformStack } from '../examples/team/stack';
 import { WithUiStack } from '../examples/with-ui/stack';
 
@@ -180,6 +181,7 @@ export function configurations(): Array<[string, Stack[]]> {
     ['`examples/team`: the shared platform', [shared]],
     ['`examples/team`: each team platform', [new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })]],
     ['`examples/aurora`', [new AuroraPlatformStack(app, 'MetaflowAurora')]],
+    ['`examples/rest-api`', [new RestApiPlatformStack(app, 'MetaflowRestApi')]],
     ['`examples/data-stack` (both stacks)', [data, new MetaflowServicesStack(app, 'MetaflowServices', { data })]],
     ['`examples/parts`', [new PartsStack(app, 'MetaflowParts')]],
   ];

@@ -9,6 +9,7 @@ import { DefaultPlatformStack } from '../../examples/default/stack';
 import { FullPlatformStack } from '../../examples/full/stack';
 import { PartsStack } from '../../examples/parts/stack';
 import { PrivatePlatformStack } from '../../examples/private/stack';
+import { RestApiPlatformStack } from '../../examples/rest-api/stack';
 import { SharedMetadataStack, TeamPlatformStack } from '../../examples/team/stack';
 import { WithUiStack } from '../../examples/with-ui/stack';
 import { MetaflowPlatform } from '../../src';
@@ -20,6 +21,7 @@ const examples: Record<string, (app: App) => Stack> = {
   'with-ui': (app) => new WithUiStack(app, 'MetaflowWithUi'),
   'private': (app) => new PrivatePlatformStack(app, 'MetaflowPrivate'),
   'aurora': (app) => new AuroraPlatformStack(app, 'MetaflowAurora'),
+  'rest-api': (app) => new RestApiPlatformStack(app, 'MetaflowRestApi'),
 };
 
 /** Every AwsSolutions finding on `stack` that no acknowledgement covers, as `<rule> at <construct path>`. */
@@ -454,6 +456,8 @@ const PINNED_STATEFUL_IDS: Record<string, string[]> = {
     'MetaflowStepFunctionsStateTable9AA7ECAE'],
   MetaflowData: ['DatabaseCredentials24F58BE6', 'DatabaseInstanceAA8A5FDE', 'DatastoreBucketE89148D0'],
   MetaflowServices: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
+  MetaflowRestApi: ['MetaflowApiApiKeySecretE668AF66', 'MetaflowConfigStoredConfig3347C682', 'MetaflowDatastoreBucket4C4F7E9B',
+    'MetaflowMetadataDatabaseCredentials4B4F7735', 'MetaflowMetadataDatabaseInstance706D9A54', 'MetaflowStepFunctionsStateTable9AA7ECAE'],
 };
 
 describe('stateful logical ids of every example are pinned', () => {
@@ -472,6 +476,27 @@ describe('stateful logical ids of every example are pinned', () => {
     const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
     const stateful = Object.entries(resources).filter(([, resource]) => STATEFUL_TYPES.includes(resource.Type)).map(([id]) => id).sort();
     expect(stateful).toEqual(PINNED_STATEFUL_IDS[name]);
+  });
+});
+
+describe('rest-api example: the REST API as before, behind its load balancer', () => {
+  const stack = examples['rest-api'](new App());
+  const template = Template.fromStack(stack);
+  const platform = (stack as unknown as { platform: MetaflowPlatform }).platform;
+
+  test('a REST API with key-protected methods, a throttled usage plan, a resource policy and stage access logs; no HTTP API or Cloud Map', () => {
+    template.allResourcesProperties('AWS::ApiGateway::Method', { ApiKeyRequired: true });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 10000, BurstLimit: 5000 } });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { Policy: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny' })]) }) });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', { AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
+    template.resourceCountIs('AWS::ServiceDiscovery::PrivateDnsNamespace', 0);
+  });
+
+  test('its VPC link reaches the internal load balancer, which is also the internal URL', () => {
+    const [loadBalancer] = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer', { Properties: { Type: 'network', Scheme: 'internal' } }));
+    template.hasResourceProperties('AWS::ApiGateway::VpcLink', { TargetArns: [{ Ref: loadBalancer }] });
+    expect(JSON.stringify(stack.resolve(platform.config.valueOf('METAFLOW_SERVICE_INTERNAL_URL')))).toContain(loadBalancer);
   });
 });
 
