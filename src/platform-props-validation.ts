@@ -46,6 +46,7 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
   const api = props.api ?? PublicApi.httpApi();
   api._validate(errors.at('api'));
+  checkCloudMapResolves(props, api, errors);
   errors.check(api._kind !== 'rest' || props.metadata?.internalLoadBalancer !== false, 'metadata.internalLoadBalancer',
     'is false but api is PublicApi.restApi(), whose VPC link needs the internal load balancer',
     'remove internalLoadBalancer, or use PublicApi.httpApi(), which needs no load balancer');
@@ -113,4 +114,16 @@ function checkSharedServiceReach(scope: IConstruct, props: MetaflowPlatformProps
   errors.check(Token.isUnresolved(region) || Token.isUnresolved(ownRegion) || region === ownRegion, 'metadataService',
     `is in region ${region}, this platform in ${ownRegion}; a shared service is reached through its VPC, in one region`,
     'create the team platform in the shared platform\'s region, or give it a metadata service of its own');
+}
+
+/**
+ * Without a load balancer the metadata service is found by its Cloud Map name, which a VPC resolves only with DNS
+ * support and DNS hostnames on (Route 53 private hosted zones need both). A VPC of the same app tells; an imported one cannot.
+ */
+function checkCloudMapResolves(props: MetaflowPlatformProps, api: PublicApi, errors: PropErrors): void {
+  const vpc = props.network?.vpc;
+  const usesCloudMap = !props.metadataService && !(props.metadata?.internalLoadBalancer ?? api._needsLoadBalancer);
+  errors.check(!usesCloudMap || !(vpc instanceof ec2.Vpc) || (vpc.dnsSupportEnabled && vpc.dnsHostnamesEnabled), 'network.vpc',
+    'has DNS support or DNS hostnames turned off, so Batch jobs could not resolve the metadata service\'s Cloud Map name',
+    'turn on enableDnsSupport and enableDnsHostnames on the VPC, or set metadata.internalLoadBalancer: true');
 }

@@ -90,6 +90,15 @@ const cases: Array<[string, Build, string, string]> = [
     'add isolated or private subnets to the VPC, or pass `databaseSubnets`'],
   ['adopted VPC without a route out for compute', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { isolated: true }) } })), 'network.vpc',
     'pass `computeSubnets` selecting subnets with internet or VPC endpoint access'],
+  ['a VPC without DNS hostnames, where the Cloud Map name would not resolve', platform((stack) => ({
+    network: {
+      vpc: new ec2.Vpc(stack, 'NoDns', {
+        enableDnsHostnames: false,
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }, { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+      }),
+    },
+  })), 'network.vpc', 'turn on enableDnsSupport and enableDnsHostnames on the VPC'],
   ['adopted VPC in one zone', platform((stack) => ({ network: { vpc: adoptedVpc(stack, { public: true, isolated: true }, ['us-east-1a']) } })),
     'network.databaseSubnets', 'select database subnets in at least two Availability Zones'],
   ['public database subnets of an adopted VPC', platform((stack) => {
