@@ -130,7 +130,7 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
       }),
       defaultAuthorizer: this.authorizerFunction && keyAuthorizer(this.authorizerFunction, props),
     });
-    if ((props.authorizerCacheTtl ?? Duration.minutes(5)).toSeconds() === 0) {
+    if (this.authorizerFunction && (props.authorizerCacheTtl ?? Duration.minutes(5)).toSeconds() === 0) {
       // aws-cdk-lib writes an empty list; without a cache, the authorizer takes no identity source at all.
       (this.httpApi.node.findChild('KeyAuthorizer').node.defaultChild as apigwv2.CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
     }

@@ -144,6 +144,8 @@ describe('MetaflowHttpApi options', () => {
   test('authorizerCacheTtl 0: the authorizer is asked on every request and has no identity source, so a missing key gets 403', () => {
     const { template } = build({ authorizerCacheTtl: Duration.seconds(0) });
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 0, IdentitySource: Match.absent() });
+    // Without an authorizer (an API open to all), the setting changes nothing.
+    expect(() => build({ apiKeyRequired: false, allowUnauthenticatedAccess: true, authorizerCacheTtl: Duration.seconds(0) })).not.toThrow();
   });
 
   test('a rotation (apiKeyGeneration 2) makes a new secret, which the authorizer reads; the shared copy follows the generation', () => {
