@@ -44,9 +44,9 @@ export function validatePlatformProps(scope: IConstruct, props: MetaflowPlatform
     computeSubnetsArePublic: adoptedPlacement?.compute.isPublic ?? newVpcComputeIsPublic(props),
   }, errors.at('batch'));
   validateMetadataServiceOptions(props.metadata ?? {}, errors.at('metadata'));
-  const api = props.api ?? PublicApi.httpApi();
+  const api = publicApiOf(props);
   api._validate(errors.at('api'));
-  checkCloudMapResolves(props, api, errors);
+  checkCloudMapResolves(props, errors);
   errors.check(api._kind !== 'rest' || props.metadata?.internalLoadBalancer !== false, 'metadata.internalLoadBalancer',
     'is false but api is PublicApi.restApi(), whose VPC link needs the internal load balancer',
     'remove internalLoadBalancer, or use PublicApi.httpApi(), which needs no load balancer');
@@ -77,6 +77,16 @@ function newVpcComputeIsPublic(props: MetaflowPlatformProps): boolean | undefine
 /** The datastore's options as the platform passes them: a bucket it creates inherits the platform's removal policy. */
 export function datastoreOptionsOf(props: MetaflowPlatformProps): MetaflowDatastoreOptions {
   return { removalPolicy: props.datastore?.bucket ? undefined : props.removalPolicy, ...props.datastore };
+}
+
+/** The public API the platform builds: the HTTP API unless `api` says otherwise. */
+export function publicApiOf(props: MetaflowPlatformProps): PublicApi {
+  return props.api ?? PublicApi.httpApi();
+}
+
+/** Whether the platform's metadata service sits behind an internal load balancer: as `metadata` says, else as its API needs. */
+export function metadataHasLoadBalancer(props: MetaflowPlatformProps): boolean {
+  return props.metadata?.internalLoadBalancer ?? publicApiOf(props)._needsLoadBalancer;
 }
 
 /** `highAvailability` runs two tasks of each service and a Multi-AZ database; a part's own option may not undo that. */
@@ -120,9 +130,9 @@ function checkSharedServiceReach(scope: IConstruct, props: MetaflowPlatformProps
  * Without a load balancer the metadata service is found by its Cloud Map name, which a VPC resolves only with DNS
  * support and DNS hostnames on (Route 53 private hosted zones need both). A VPC of the same app tells; an imported one cannot.
  */
-function checkCloudMapResolves(props: MetaflowPlatformProps, api: PublicApi, errors: PropErrors): void {
+function checkCloudMapResolves(props: MetaflowPlatformProps, errors: PropErrors): void {
   const vpc = props.network?.vpc;
-  const usesCloudMap = !props.metadataService && !(props.metadata?.internalLoadBalancer ?? api._needsLoadBalancer);
+  const usesCloudMap = !props.metadataService && !metadataHasLoadBalancer(props);
   errors.check(!usesCloudMap || !(vpc instanceof ec2.Vpc) || (vpc.dnsSupportEnabled && vpc.dnsHostnamesEnabled), 'network.vpc',
     'has DNS support or DNS hostnames turned off, so Batch jobs could not resolve the metadata service\'s Cloud Map name',
     'turn on enableDnsSupport and enableDnsHostnames on the VPC, or set metadata.internalLoadBalancer: true');

@@ -22,7 +22,7 @@ import { MetaflowNotebookOptions } from './notebook/notebook-options';
 import { MetaflowStepFunctions } from './orchestration/step-functions';
 import { StepFunctionsIntegration } from './orchestration/step-functions-integration';
 import { MetaflowPlatformProps } from './platform-props';
-import { datastoreOptionsOf, validatePlatformProps } from './platform-props-validation';
+import { datastoreOptionsOf, metadataHasLoadBalancer, publicApiOf, validatePlatformProps } from './platform-props-validation';
 import { fixedOutput, jobQueueOutputNameOf } from './private/output-names';
 import { validateOrThrow } from './private/prop-errors';
 import { grantSecretsUnderPrefix, grantSecretValueRead } from './secrets/secret-grants';
@@ -79,8 +79,8 @@ export class MetaflowPlatform extends Construct {
       ...props.network,
     });
     this.datastore = new MetaflowDatastore(this, 'Datastore', datastoreOptionsOf(props));
-    const api = props.api ?? PublicApi.httpApi();
-    this.metadata = props.metadataService ? undefined : this.createMetadata(props, api);
+    const api = publicApiOf(props);
+    this.metadata = props.metadataService ? undefined : this.createMetadata(props);
     this.api = this.metadata && this.createApi(props, api, this.metadata);
     this.metadataService = props.metadataService ?? new OwnMetadataService(this.metadata!, this.api, () => this.ui);
     // A shared service's UI shows this platform's runs, whose artifacts, logs and cards are in this platform's bucket.
@@ -102,13 +102,13 @@ export class MetaflowPlatform extends Construct {
     fixedOutput(this, this.outputIdPrefix, name, props);
   }
 
-  private createMetadata(props: MetaflowPlatformProps, api: PublicApi): MetaflowMetadataService {
+  private createMetadata(props: MetaflowPlatformProps): MetaflowMetadataService {
     const highAvailability = props.highAvailability ?? false;
     return new MetaflowMetadataService(this, 'Metadata', {
       logRetention: props.logRetention,
       desiredCount: highAvailability ? HIGH_AVAILABILITY_TASKS : undefined,
-      internalLoadBalancer: api._needsLoadBalancer,
       ...props.metadata,
+      internalLoadBalancer: metadataHasLoadBalancer(props),
       database: (props.metadata?.database ?? MetadataDatabase.postgresInstance())
         ._withDefaults({ removalPolicy: props.removalPolicy, highAvailability }),
       vpc: this.network.vpc,
@@ -338,7 +338,6 @@ export class MetaflowPlatform extends Construct {
     }
     return api._kind === 'rest' ? new MetaflowApi(this, 'Api', { ...common, loadBalancer: metadata.loadBalancer! }) : undefined;
   }
-
 
   private createUi(props: MetaflowPlatformProps, options: MetaflowUiOptions, metadata: MetaflowMetadataService): MetaflowUi {
     validateOrThrow('MetaflowPlatform', options, (ui, errors) => checkLoginEgress(this.network.vpc, { ...ui, serviceSubnets: this.network.computeSubnets }, errors.at('ui')));

@@ -2,7 +2,7 @@ import {
   aws_apigateway as apigw, aws_apigatewayv2 as apigwv2, aws_apigatewayv2_authorizers as authorizers, aws_apigatewayv2_integrations as integrations,
   aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_events as events, aws_events_targets as targets, aws_iam as iam, aws_lambda as lambda,
   aws_logs as logs,
-  aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery, Duration, RemovalPolicy, SecretValue, Stack,
+  aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery, Duration, RemovalPolicy, SecretValue,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { API_KEY_AUTHORIZER_HANDLER } from './api-key-authorizer-handler';
@@ -12,9 +12,12 @@ import { validateHttpApiOptions } from './api-props-validation';
 import { IMetaflowApi } from './api-reference';
 import { KEEP_ALIVE_HANDLER } from './keep-alive-handler';
 import { METADATA_SERVICE_PORT } from './metadata-clients';
-import { functionLogging } from '../private/function-logging';
+import { inlineNodeFunction } from '../private/inline-function';
 import { skipCheckovChecks } from '../private/nag';
 import { validateOrThrow } from '../private/prop-errors';
+
+/** How long API Gateway keeps an authorizer answer unless told otherwise. */
+const DEFAULT_AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
 /** The route the keep-alive function calls; API Gateway sends it to the service's `/ping`. */
 const KEEP_ALIVE_PATH = '/keep-alive';
@@ -119,6 +122,7 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
     });
 
     this.authorizerFunction = this.createAuthorizerFunction(props);
+    const cacheTtl = props.authorizerCacheTtl ?? DEFAULT_AUTHORIZER_CACHE_TTL;
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'Metaflow metadata service',
       createDefaultStage: false,
@@ -128,9 +132,9 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
         vpcLink: this.vpcLink,
         parameterMapping: new apigwv2.ParameterMapping().overwritePath(apigwv2.MappingValue.requestPath()),
       }),
-      defaultAuthorizer: this.authorizerFunction && keyAuthorizer(this.authorizerFunction, props),
+      defaultAuthorizer: this.authorizerFunction && keyAuthorizer(this.authorizerFunction, props.apiKeyRequired ?? true, cacheTtl),
     });
-    if (this.authorizerFunction && (props.authorizerCacheTtl ?? Duration.minutes(5)).toSeconds() === 0) {
+    if (this.authorizerFunction && cacheTtl.toSeconds() === 0) {
       // aws-cdk-lib writes an empty list; without a cache, the authorizer takes no identity source at all.
       (this.httpApi.node.findChild('KeyAuthorizer').node.defaultChild as apigwv2.CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
     }
@@ -142,7 +146,7 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
       throttle: { rateLimit: props.throttlingRateLimit ?? DEFAULT_RATE_LIMIT, burstLimit: props.throttlingBurstLimit ?? DEFAULT_BURST_LIMIT },
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup), format: accessLogFormat() },
     });
-    this.url = `https://${this.httpApi.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${stageName}/`;
+    this.url = `${this.stage.url}/`;
 
     const keepAlive = this.addKeepAlive(props);
     this.keepAliveFunction = keepAlive.fn;
@@ -224,17 +228,9 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
   private inlineFunction(
     id: string, code: string, description: string, environment: { [key: string]: string }, timeout = Duration.seconds(10),
   ): lambda.Function {
-    return new lambda.Function(this, id, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline(code),
-      description,
-      timeout,
-      memorySize: 128,
-      environment,
-      ...functionLogging(this, id, this.logRetention),
-    });
+    return inlineNodeFunction(this, id, { code, exportName: 'handler', description, timeout, environment, memorySize: 128, logRetention: this.logRetention });
   }
+
 }
 
 /**
@@ -242,9 +238,7 @@ export class MetaflowHttpApi extends Construct implements IMetaflowApi {
  * With caching, API Gateway needs every identity source present and answers 401 without calling the function when
  * the header is missing (AWS knowledge center, "API Gateway 401 error with a Lambda authorizer").
  */
-function keyAuthorizer(fn: lambda.IFunction, props: MetaflowHttpApiOptions): authorizers.HttpLambdaAuthorizer {
-  const ttl = props.authorizerCacheTtl ?? Duration.minutes(5);
-  const keyRequired = props.apiKeyRequired ?? true;
+function keyAuthorizer(fn: lambda.IFunction, keyRequired: boolean, ttl: Duration): authorizers.HttpLambdaAuthorizer {
   const identitySource = ttl.toSeconds() === 0 ? [] : [...(keyRequired ? ['$request.header.x-api-key'] : []), '$context.identity.sourceIp'];
   return new authorizers.HttpLambdaAuthorizer('KeyAuthorizer', fn, {
     responseTypes: [authorizers.HttpLambdaResponseType.SIMPLE],

@@ -276,7 +276,7 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
     this.loadBalancerSecurityGroup = internal?.securityGroup;
     this.listener = internal?.listener;
     this.targetGroup = internal?.targetGroup;
-    this.internalUrl = this.loadBalancer ? `http://${this.loadBalancer.loadBalancerDnsName}/` : internalUrlOf(this.registerAndGetNamespace());
+    this.internalUrl = this.loadBalancer ? `http://${this.loadBalancer.loadBalancerDnsName}/` : internalUrlOf(this.discoverable().namespace);
     this.serviceUrl = this.internalUrl;
     this.clientSecurityGroup = this.loadBalancerSecurityGroup ?? this.securityGroup;
     this.clientPort = this.loadBalancer ? METADATA_LISTENER_PORT : METADATA_SERVICE_PORT;
@@ -289,17 +289,15 @@ export class MetaflowMetadataService extends Construct implements IMetaflowMetad
    * with one, the HTTP API calls this for its VPC link.
    */
   public registerInCloudMap(): servicediscovery.Service {
-    if (!this.discovery) {
-      this.discovery = registerInCloudMap(this, {
-        vpc: this.cluster.vpc, service: this.service, container: this.container, domainName: this.internalDomainName,
-      });
-    }
-    return this.discovery.cloudMapService;
+    return this.discoverable().cloudMapService;
   }
 
-  private registerAndGetNamespace(): servicediscovery.PrivateDnsNamespace {
-    this.registerInCloudMap();
-    return this.discovery!.namespace;
+  /** The namespace and Cloud Map service, registered on first use. */
+  private discoverable(): ServiceDiscovery {
+    this.discovery ??= registerInCloudMap(this, {
+      vpc: this.cluster.vpc, service: this.service, container: this.container, domainName: this.internalDomainName,
+    });
+    return this.discovery;
   }
 
   /** The private DNS namespace the tasks register in, if they do (see `registerInCloudMap`). */

@@ -3,6 +3,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { functionLogging } from './function-logging';
+import { inlineNodeFunction } from './inline-function';
 import { acknowledgeRule, acknowledgeWildcardResources, skipCheckovChecks } from './nag';
 
 /**
@@ -142,14 +143,7 @@ export class InlineProvider extends Construct {
 
   /** A function running the export `exportName` of the inline code, as a role of its own that writes only its own log group. */
   private inlineFunction(id: string, exportName: string, timeout: Duration, description: string, props: InlineProviderProps): lambda.Function {
-    return new lambda.Function(this, id, {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: `index.${exportName}`,
-      code: lambda.Code.fromInline(props.code),
-      timeout,
-      description,
-      ...functionLogging(this, id, props.logRetention),
-    });
+    return inlineNodeFunction(this, id, { code: props.code, exportName, timeout, description, logRetention: props.logRetention });
   }
 
   /** The functions of the inline code: the handler, and the completion check with `completion`. */
