@@ -9,16 +9,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { rewriteReadmeBlock, withBlock } from './readme-block';
-import { AuroraPlatformStack } from '../examples/aurora/stack';
-import { BringYourOwnStack } from '../examples/bring-your-own/stack';
-import { MetaflowDataStack, MetaflowServicesStack } from '../examples/data-stack/stack';
-import { DefaultPlatformStack } from '../examples/default/stack';
-import { FullPlatformStack } from '../examples/full/stack';
-import { PartsStack } from '../examples/parts/stack';
-import { PrivatePlatformStack } from '../examples/private/stack';
-import { RestApiPlatformStack } from '../examples/rest-api/stack';
-import { SharedMetadataStack, TeamPlatformStack } from '../examples/team/stack';
-import { WithUiStack } from '../examples/with-ui/stack';
+import { EXAMPLE_STACKS } from '../examples/all-stacks';
 
 export const START = '<!-- idle-cost:start -->';
 export const END = '<!-- idle-cost:end -->';
@@ -42,6 +33,16 @@ export const PRICES = {
   dashboardMonth: 3.00,
   notebookHour: { 'ml.t3.medium': 0.05 } as Record<string, number>,
   notebookVolumeGibMonth: 0.14,
+};
+
+/** Types that bill the same whatever their properties: what one is, and its monthly price. */
+const FLAT_PRICES: Record<string, [string, number]> = {
+  'AWS::EC2::NatGateway': ['NAT gateway', PRICES.natGatewayHour * HOURS],
+  'AWS::EC2::EIP': ['public IPv4 address', PRICES.publicIpv4Hour * HOURS],
+  'AWS::SecretsManager::Secret': ['secret', PRICES.secretMonth],
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': ['Cloud Map namespace (private hosted zone)', PRICES.hostedZoneMonth],
+  'AWS::CloudWatch::Alarm': ['alarm', PRICES.alarmMonth],
+  'AWS::CloudWatch::Dashboard': ['dashboard', PRICES.dashboardMonth],
 };
 
 /** Types that bill nothing while idle: per request, per GiB stored or moved, or free. */
@@ -93,12 +94,13 @@ export function idleCostOf(stack: Stack): CostItem[] {
         add(`RDS gp3 ${p.AllocatedStorage} GiB`, Number(p.AllocatedStorage) * PRICES.rdsGp3GibMonth * (p.MultiAZ ? 2 : 1));
         break;
       case 'AWS::RDS::DBCluster': {
-        const readers = Object.values(resources).filter((r) => r.Type === 'AWS::RDS::DBInstance' && JSON.stringify(r.Properties?.DBClusterIdentifier) === JSON.stringify({ Ref: id }));
+        const instances = Object.values(resources)
+          .filter((r) => r.Type === 'AWS::RDS::DBInstance' && JSON.stringify(r.Properties?.DBClusterIdentifier) === JSON.stringify({ Ref: id }));
         const minimum = Number(p.ServerlessV2ScalingConfiguration?.MinCapacity);
-        if (!readers.every((r) => r.Properties.DBInstanceClass === 'db.serverless') || Number.isNaN(minimum)) {
+        if (!instances.every((r) => r.Properties.DBInstanceClass === 'db.serverless') || Number.isNaN(minimum)) {
           throw new Error(`${id}: only Aurora Serverless v2 clusters are priced`);
         }
-        add(`Aurora Serverless v2 instance at ${minimum} ACU`, readers.length * minimum * PRICES.auroraServerlessAcuHour * HOURS, readers.length);
+        add(`Aurora Serverless v2 instance at ${minimum} ACU`, instances.length * minimum * PRICES.auroraServerlessAcuHour * HOURS, instances.length);
         break;
       }
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
@@ -124,35 +126,19 @@ export function idleCostOf(stack: Stack): CostItem[] {
         }
         break;
       }
-      case 'AWS::EC2::NatGateway':
-        add('NAT gateway', PRICES.natGatewayHour * HOURS);
-        break;
-      case 'AWS::EC2::EIP':
-        add('public IPv4 address', PRICES.publicIpv4Hour * HOURS);
-        break;
       case 'AWS::EC2::VPCEndpoint':
         if (p.VpcEndpointType === 'Interface') {
           add('interface endpoint zone', p.SubnetIds.length * PRICES.interfaceEndpointAzHour * HOURS, p.SubnetIds.length);
         }
-        break;
-      case 'AWS::SecretsManager::Secret':
-        add('secret', PRICES.secretMonth);
-        break;
-      case 'AWS::ServiceDiscovery::PrivateDnsNamespace':
-        add('Cloud Map namespace (private hosted zone)', PRICES.hostedZoneMonth);
-        break;
-      case 'AWS::CloudWatch::Alarm':
-        add('alarm', PRICES.alarmMonth);
-        break;
-      case 'AWS::CloudWatch::Dashboard':
-        add('dashboard', PRICES.dashboardMonth);
         break;
       case 'AWS::SageMaker::NotebookInstance':
         add(`notebook ${p.InstanceType}`, priceOf(PRICES.notebookHour, p.InstanceType, id) * HOURS, 1, true);
         add(`notebook volume ${p.VolumeSizeInGB ?? 5} GiB`, Number(p.VolumeSizeInGB ?? 5) * PRICES.notebookVolumeGibMonth, 1, true);
         break;
       default:
-        if (!FREE_WHILE_IDLE.has(resource.Type)) {
+        if (FLAT_PRICES[resource.Type]) {
+          add(...FLAT_PRICES[resource.Type]);
+        } else if (!FREE_WHILE_IDLE.has(resource.Type)) {
           throw new Error(`${id}: no idle price for ${resource.Type}; add it to PRICES or FREE_WHILE_IDLE`);
         }
     }
@@ -167,24 +153,14 @@ function priceOf(table: Record<string, number>, key: string, id: string): number
   return table[key];
 }
 
-/** The configurations README compares, each as the stacks it deploys. */
+/** The configurations README compares, each as the stacks it deploys: every example, the team example's two stacks apart. */
 export function configurations(): Array<[string, Stack[]]> {
-  const app = new App();
-  const data = new MetaflowDataStack(app, 'MetaflowData');
-  const shared = new SharedMetadataStack(app, 'MetaflowShared');
-  return [
-    ['`examples/default`', [new DefaultPlatformStack(app, 'MetaflowDefault')]],
-    ['`examples/bring-your-own`', [new BringYourOwnStack(app, 'MetaflowBringYourOwn', { env: { account: '111122223333', region: 'us-east-1' } })]],
-    ['`examples/with-ui`', [new WithUiStack(app, 'MetaflowWithUi')]],
-    ['`examples/private`', [new PrivatePlatformStack(app, 'MetaflowPrivate')]],
-    ['`examples/full`', [new FullPlatformStack(app, 'MetaflowFull')]],
-    ['`examples/team`: the shared platform', [shared]],
-    ['`examples/team`: each team platform', [new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })]],
-    ['`examples/aurora`', [new AuroraPlatformStack(app, 'MetaflowAurora')]],
-    ['`examples/rest-api`', [new RestApiPlatformStack(app, 'MetaflowRestApi')]],
-    ['`examples/data-stack` (both stacks)', [data, new MetaflowServicesStack(app, 'MetaflowServices', { data })]],
-    ['`examples/parts`', [new PartsStack(app, 'MetaflowParts')]],
-  ];
+  return Object.entries(EXAMPLE_STACKS).flatMap(([name, build]): Array<[string, Stack[]]> => {
+    const stacks = build(new App());
+    return name === 'team'
+      ? [['`examples/team`: the shared platform', [stacks[0]]], ['`examples/team`: each team platform', [stacks[1]]]]
+      : [[`\`examples/${name}\`${stacks.length > 1 ? ' (both stacks)' : ''}`, stacks]];
+  });
 }
 
 const dollars = (amount: number) => `$${amount.toFixed(2)}`;

@@ -2,27 +2,16 @@ import { App, aws_iam as iam, CfnElement, Stack, Validations } from 'aws-cdk-lib
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { AuroraPlatformStack } from '../../examples/aurora/stack';
-import { BringYourOwnStack } from '../../examples/bring-your-own/stack';
+import { allExampleStacks, EXAMPLE_STACKS } from '../../examples/all-stacks';
 import { MetaflowDataStack, MetaflowServicesStack } from '../../examples/data-stack/stack';
-import { DefaultPlatformStack } from '../../examples/default/stack';
-import { FullPlatformStack } from '../../examples/full/stack';
 import { PartsStack } from '../../examples/parts/stack';
-import { PrivatePlatformStack } from '../../examples/private/stack';
-import { RestApiPlatformStack } from '../../examples/rest-api/stack';
 import { SharedMetadataStack, TeamPlatformStack } from '../../examples/team/stack';
 import { WithUiStack } from '../../examples/with-ui/stack';
 import { MetaflowPlatform } from '../../src';
 
-const examples: Record<string, (app: App) => Stack> = {
-  'default': (app) => new DefaultPlatformStack(app, 'MetaflowDefault'),
-  'bring-your-own': (app) => new BringYourOwnStack(app, 'MetaflowBringYourOwn', { env: { account: '111122223333', region: 'us-east-1' } }),
-  'full': (app) => new FullPlatformStack(app, 'MetaflowFull'),
-  'with-ui': (app) => new WithUiStack(app, 'MetaflowWithUi'),
-  'private': (app) => new PrivatePlatformStack(app, 'MetaflowPrivate'),
-  'aurora': (app) => new AuroraPlatformStack(app, 'MetaflowAurora'),
-  'rest-api': (app) => new RestApiPlatformStack(app, 'MetaflowRestApi'),
-};
+/** The examples of one stack each; team, data-stack and parts have tests of their own below. */
+const examples: Record<string, (app: App) => Stack> = Object.fromEntries(['default', 'bring-your-own', 'full', 'with-ui', 'private', 'aurora', 'rest-api']
+  .map((name) => [name, (app: App) => EXAMPLE_STACKS[name](app)[0]]));
 
 /** Every AwsSolutions finding on `stack` that no acknowledgement covers, as `<rule> at <construct path>`. */
 function unacknowledgedFindings(stack: Stack): string[] {
@@ -318,15 +307,8 @@ describe('full example turns on the day-2 options', () => {
 });
 
 describe('a permissions boundary applied to the app reaches every role of every example', () => {
-  const stacks = (app: App): Stack[] => {
-    const shared = new SharedMetadataStack(app, 'MetaflowShared');
-    const data = new MetaflowDataStack(app, 'MetaflowData');
-    return [...Object.values(examples).map((example) => example(app)), new PartsStack(app, 'MetaflowParts'), shared,
-      new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' }),
-      data, new MetaflowServicesStack(app, 'MetaflowServices', { data })];
-  };
   const app = new App();
-  const all = stacks(app);
+  const all = allExampleStacks(app);
   const boundaryArn = 'arn:aws:iam::111122223333:policy/MetaflowBoundary';
   iam.PermissionsBoundary.of(app).apply(iam.ManagedPolicy.fromManagedPolicyArn(all[0], 'Boundary', boundaryArn));
 
@@ -462,11 +444,7 @@ const PINNED_STATEFUL_IDS: Record<string, string[]> = {
 
 describe('stateful logical ids of every example are pinned', () => {
   const app = new App();
-  const shared = new SharedMetadataStack(app, 'MetaflowShared');
-  const stacks = [...Object.values(examples).map((example) => example(app)), new PartsStack(app, 'MetaflowParts'), shared,
-    new TeamPlatformStack(app, 'MetaflowTeamVision', { shared: shared.platform, team: 'vision' })];
-  const data = new MetaflowDataStack(app, 'MetaflowData');
-  stacks.push(data, new MetaflowServicesStack(app, 'MetaflowServices', { data }));
+  const stacks = allExampleStacks(app);
 
   test('every example is pinned', () => {
     expect(stacks.map((stack) => stack.stackName).sort()).toEqual(Object.keys(PINNED_STATEFUL_IDS).sort());
